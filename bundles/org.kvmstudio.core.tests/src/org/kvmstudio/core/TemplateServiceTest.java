@@ -1,0 +1,110 @@
+package org.kvmstudio.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.model.InvalidParametersException;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.Template;
+
+/** Saving, applying, exporting and importing instance templates. */
+class TemplateServiceTest {
+
+    @TempDir
+    Path dir;
+    @TempDir
+    Path elsewhere;
+    EngineFixture fx;
+    TemplateService templates;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new EngineFixture(dir.resolve("ws"));
+        templates = new TemplateService(fx.workspace, fx.catalog, fx.engine);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fx.close();
+    }
+
+    private static Template bigVm() {
+        return new Template("big vm", "4 GB Debian", "kvm", "default", false,
+                Parameters.of(Map.of("ram-size", 4096, "ndb_ip", "debian.nbd.example", "nat-rules", List.of(22, 443))));
+    }
+
+    @Test
+    void savedTemplatesAreCheckedCanonicalAndListed() throws Exception {
+        Template saved = templates.save(bigVm());
+        assertEquals("debian.nbd.example", saved.parameters().get("nbd-host").orElseThrow(), "aliases are canonicalised");
+        assertFalse(saved.parameters().contains("ndb_ip"));
+        assertEquals(List.of(saved), templates.templates());
+        InvalidParametersException bad = assertThrows(InvalidParametersException.class, () -> templates.save(
+                new Template("bad", "", "kvm", "default", false, Parameters.of(Map.of("cpu-count", 0)))));
+        assertEquals("/cpu-count", bad.problems().get(0).pointer());
+        assertThrows(IllegalArgumentException.class, () -> new Template("../escape", "", "kvm", "default", false, null));
+        assertEquals(1, templates.templates().size());
+    }
+
+    @Test
+    void applyingATemplateRequestsAnInstance() throws Exception {
+        templates.save(bigVm());
+        Partition p = templates.apply("big vm", "vm-from-template", Parameters.of(Map.of("cpu-count", 4)));
+        assertEquals("default", p.softwareType());
+        assertEquals(4096L, p.parameters().get("ram-size").orElseThrow());
+        assertEquals(4L, p.parameters().get("cpu-count").orElseThrow(), "overrides win over the template");
+        assertEquals(p, templates.apply("big vm", "vm-from-template", Parameters.of(Map.of("cpu-count", 4))),
+                "applying twice is the same idempotent request");
+        assertThrows(NoSuchElementException.class, () -> templates.apply("nope", "x", Parameters.EMPTY));
+    }
+
+    @Test
+    void exportThenImportElsewhereGivesTheSameTemplate() throws Exception {
+        Template saved = templates.save(bigVm());
+        Path file = elsewhere.resolve("big-vm.json");
+        templates.export("big vm", file);
+        String json = Files.readString(file);
+        assertTrue(json.matches("(?s).*\"ram-size\"\\s*:\\s*4096.*"), json);
+        templates.delete("big vm");
+        assertTrue(templates.templates().isEmpty());
+        assertEquals(saved, templates.importFrom(file, false));
+        IllegalStateException exists = assertThrows(IllegalStateException.class, () -> templates.importFrom(file, false));
+        assertTrue(exists.getMessage().contains("exists"), exists.getMessage());
+        assertEquals(saved, templates.importFrom(file, true));
+    }
+
+    @Test
+    void importRefusesFilesThatAreNotValidTemplates() throws Exception {
+        templates.save(bigVm());
+        Path file = elsewhere.resolve("t.json");
+        templates.export("big vm", file);
+        String tampered = Files.readString(file).replace("4096", "1000");
+        Path bad = elsewhere.resolve("tampered.json");
+        Files.writeString(bad, tampered);
+        InvalidParametersException e = assertThrows(InvalidParametersException.class, () -> templates.importFrom(bad, true));
+        assertTrue(e.getMessage().contains("tampered.json"), e.getMessage());
+        assertEquals("/ram-size", e.problems().get(0).pointer());
+
+        Path garbage = elsewhere.resolve("garbage.json");
+        Files.writeString(garbage, "{\"format\": 1, \"template\": ");
+        IOException io = assertThrows(IOException.class, () -> templates.importFrom(garbage, true));
+        assertTrue(io.getMessage().startsWith(garbage.toString()), io.getMessage());
+        assertThrows(IOException.class, () -> templates.importFrom(elsewhere.resolve("missing.json"), true));
+        assertEquals(4096L, templates.template("big vm").orElseThrow().parameters().get("ram-size").orElseThrow(),
+                "a refused import changes nothing");
+    }
+}

@@ -1,0 +1,468 @@
+package org.kvmstudio.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.SubMonitor;
+import org.kvmstudio.core.provisioning.Deployment;
+import org.kvmstudio.core.provisioning.Provisioner;
+import org.kvmstudio.core.provisioning.ProvisioningContext;
+import org.kvmstudio.core.provisioning.ProvisioningException;
+import org.kvmstudio.model.Filter;
+import org.kvmstudio.model.InstanceEvent;
+import org.kvmstudio.model.InstanceListener;
+import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.ParameterProblem;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.RequestedState;
+import org.kvmstudio.model.Slave;
+import org.kvmstudio.model.Status;
+import org.kvmstudio.schema.LoadedRelease;
+import org.kvmstudio.workspace.Workspace;
+
+/**
+ * Turns SlapOS-style requests into partitions and has provisioners deploy them.
+ *
+ * <p>{@link #request} only records what is wanted, as SlapOS's master does: it is quick, validates
+ * the parameters against the software type's schema, and is idempotent per reference (the same
+ * request again changes nothing; a changed parameter set, state or filter updates the same
+ * partition). {@link #process} then deploys what is not ready, which is long work a Job runs.
+ * A partition is "not ready" until its provisioner has deployed its latest request.
+ */
+public final class RequestEngine {
+
+    private final Workspace workspace;
+    private final ReleaseCatalog catalog;
+    private final ProvisionerRegistry provisioners;
+    private final Clock clock;
+    private final List<InstanceListener> listeners = new CopyOnWriteArrayList<>();
+    /** Partitions a provisioner is working on, so two jobs never deploy the same one at once. */
+    private final Set<String> deploying = ConcurrentHashMap.newKeySet();
+
+    public RequestEngine(Workspace workspace, ReleaseCatalog catalog, ProvisionerRegistry provisioners, Clock clock) {
+        this.workspace = workspace;
+        this.catalog = catalog;
+        this.provisioners = provisioners;
+        this.clock = clock;
+    }
+
+    public void addListener(InstanceListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(InstanceListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** All partitions, shared ones included, by instance guid. */
+    public List<Partition> partitions() {
+        return workspace.partitions();
+    }
+
+    public Optional<Partition> partition(String id) {
+        return workspace.partition(id);
+    }
+
+    /** The root instance a user requested under {@code reference}. */
+    public Optional<Partition> instance(String reference) {
+        return find(reference, reference);
+    }
+
+    /** The partitions of the instance tree rooted at {@code rootReference}, root first. */
+    public List<Partition> tree(String rootReference) {
+        return workspace.partitions().stream().filter(p -> p.instanceTree().equals(rootReference))
+                .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList();
+    }
+
+    /**
+     * The connection parameters the root instance {@code reference} published.
+     *
+     * @throws ResourceNotReadyException while it is not deployed as last requested
+     * @throws NoSuchElementException when there is no such instance
+     */
+    public Parameters connectionParameters(String reference) throws ResourceNotReadyException {
+        Partition p = instance(reference).orElseThrow(() -> new NoSuchElementException("there is no instance '" + reference + "'"));
+        if (!p.isReady()) {
+            throw new ResourceNotReadyException(reference, p.status().message());
+        }
+        return p.connectionParameters();
+    }
+
+    /**
+     * A user's request: SlapOS's {@code request(software_release, partition_reference, ...)}. The
+     * instance is the root of its own instance tree.
+     *
+     * @throws org.kvmstudio.model.InvalidParametersException when the parameters do not fit the type's schema
+     * @throws IllegalArgumentException for an unknown release or type, or a request that would change
+     *         an instance's release, type or sharing
+     * @throws IllegalStateException when the instance is being destroyed
+     * @throws NoSuchElementException when destroying an instance that does not exist
+     */
+    public Partition request(InstanceRequest request) throws IOException {
+        return request(request, null);
+    }
+
+    /** A request made by the instance {@code requester} (or the user, when {@code null}). */
+    synchronized Partition request(InstanceRequest request, Partition requester) throws IOException {
+        String tree = requester == null ? request.reference() : requester.instanceTree();
+        Optional<Partition> existing = find(tree, request.reference());
+        if (existing.isEmpty()) {
+            if (request.state() == RequestedState.DESTROYED) {
+                throw new NoSuchElementException("there is no instance '" + request.reference() + "' to destroy");
+            }
+            return create(request.withParameters(checkedParameters(request)), tree, requester);
+        }
+        Partition p = existing.get();
+        checkSameKind(p, request);
+        if (p.requestedState() == RequestedState.DESTROYED) {
+            if (request.state() == RequestedState.DESTROYED) {
+                return p;
+            }
+            throw new IllegalStateException("'" + p.reference() + "' is being destroyed; request it again once it is gone");
+        }
+        // Destroying needs no valid parameters: keep those the instance has.
+        Parameters parameters = request.state() == RequestedState.DESTROYED ? p.parameters() : checkedParameters(request);
+        InstanceRequest wanted = request.withParameters(parameters);
+        if (wanted.equals(p.request())) {
+            return p;
+        }
+        Partition updated = p.withRequest(wanted, notReady("waiting to deploy revision " + (p.revision() + 1)));
+        if (updated.shared() && !updated.filter().equals(p.filter())) {
+            updated = attach(updated.withMaster(null));
+        }
+        store(updated, InstanceEvent.Kind.CHANGED);
+        touchMaster(updated, "slave '" + updated.reference() + "' changed");
+        if (p.shared() && p.masterId() != null && !p.masterId().equals(updated.masterId())) {
+            touchMaster(p, "slave '" + updated.reference() + "' moved to another master");
+        }
+        return updated;
+    }
+
+    /**
+     * Deploys every partition that is not ready, masters before the slaves they host. Runs each
+     * partition's provisioner once; partitions that provisioners request on the way are deployed
+     * in a following pass.
+     */
+    public void process(IProgressMonitor monitor) {
+        for (int pass = 0; pass < 4; pass++) {
+            List<Partition> pending = workspace.partitions().stream().filter(p -> !p.isReady() && !p.shared())
+                    .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList();
+            List<Partition> slaves = workspace.partitions().stream().filter(p -> !p.isReady() && p.shared()).toList();
+            if (pending.isEmpty() && slaves.isEmpty()) {
+                return;
+            }
+            SubMonitor sub = SubMonitor.convert(monitor, "Deploying instances", pending.size() + slaves.size());
+            boolean progress = false;
+            for (Partition p : pending) {
+                progress |= process(p.id(), sub.split(1));
+            }
+            for (Partition s : slaves) {
+                progress |= process(s.id(), sub.split(1));
+            }
+            if (!progress) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Deploys one partition (for a slave: its master) if it is not ready.
+     *
+     * @return whether it is ready (or gone, once destroyed) afterwards
+     * @throws OperationCanceledException when {@code monitor} is cancelled; the partition stays not ready
+     */
+    public boolean process(String id, IProgressMonitor monitor) {
+        Optional<Partition> found = workspace.partition(id);
+        if (found.isEmpty()) {
+            return true;
+        }
+        Partition p = found.get();
+        if (p.isReady()) {
+            return true;
+        }
+        if (p.shared()) {
+            if (p.requestedState() == RequestedState.DESTROYED && p.masterId() == null) {
+                delete(p); // no master ever deployed it: nothing to undo
+                return true;
+            }
+            Optional<Partition> master = attachedMaster(p);
+            if (master.isEmpty()) {
+                return false;
+            }
+            deploy(master.get(), monitor);
+            return workspace.partition(id).map(Partition::isReady).orElse(true);
+        }
+        return deploy(p, monitor);
+    }
+
+    private boolean deploy(Partition p, IProgressMonitor monitor) {
+        if (p.isReady() || !deploying.add(p.id())) {
+            return p.isReady();
+        }
+        try {
+            Optional<Provisioner> provisioner = provisioners.find(p.releaseUri(), p.softwareType());
+            if (provisioner.isEmpty()) {
+                update(p.id(), current -> current.withStatus(notReady(noProvisioner(current))));
+                return false;
+            }
+            LoadedRelease release = catalog.release(p.releaseUri());
+            List<Partition> slaves = workspace.partitions().stream()
+                    .filter(s -> s.shared() && p.id().equals(s.masterId())).toList();
+            Context context = new Context(p, release.inputFor(p.softwareType(), false).withDefaults(p.parameters()),
+                    slaves.stream().map(Slave::of).toList());
+            Deployment deployment;
+            try {
+                deployment = provisioner.get().deploy(context, monitor);
+                checkPublished(release, p, deployment);
+            } catch (ProvisioningException e) {
+                update(p.id(), current -> current.withStatus(Status.failed(e.getMessage(), clock.instant())));
+                return false;
+            } catch (OperationCanceledException e) {
+                update(p.id(), current -> current.withStatus(notReady("deployment cancelled; it resumes on the next run")));
+                throw e;
+            } catch (RuntimeException e) {
+                update(p.id(), current -> current.withStatus(Status.failed("internal error: " + e, clock.instant())));
+                return false;
+            }
+            return applied(p, slaves, deployment);
+        } finally {
+            deploying.remove(p.id());
+        }
+    }
+
+    /** Records what a deployment of {@code deployed} (as it was when it started) achieved. */
+    private synchronized boolean applied(Partition deployed, List<Partition> slaves, Deployment d) {
+        Status.Phase wanted = Status.phaseOf(deployed.requestedState());
+        if (d.phase() != wanted) {
+            String why = d.message().isEmpty() ? "the provisioner reached " + d.phase() + ", not " + wanted : d.message();
+            update(deployed.id(), current -> current.withStatus(notReady(why)));
+            return false;
+        }
+        if (deployed.requestedState() == RequestedState.DESTROYED) {
+            removeDestroyed(deployed);
+            return true;
+        }
+        update(deployed.id(), current -> current.deployed(deployed.revision(),
+                new Status(d.phase(), "", clock.instant()), d.connectionParameters()));
+        for (Partition slave : slaves) {
+            Parameters published = d.slaveConnectionParameters().get(slave.id());
+            if (slave.requestedState() == RequestedState.DESTROYED) {
+                delete(slave);
+            } else if (published == null) {
+                update(slave.id(), current -> current.withStatus(notReady("its master '" + deployed.reference()
+                        + "' published nothing for it")));
+            } else {
+                update(slave.id(), current -> current.deployed(slave.revision(),
+                        new Status(Status.phaseOf(slave.requestedState()), "", clock.instant()), published));
+            }
+        }
+        return workspace.partition(deployed.id()).map(Partition::isReady).orElse(true);
+    }
+
+    /** A destroyed partition goes away; so do the instances it requested, and its slaves look for a new master. */
+    private void removeDestroyed(Partition destroyed) {
+        delete(destroyed);
+        for (Partition p : workspace.partitions()) {
+            if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED) {
+                Partition child = p.withRequest(p.request().withState(RequestedState.DESTROYED),
+                        notReady("destroyed with '" + destroyed.reference() + "', which requested it"));
+                store(child, InstanceEvent.Kind.CHANGED);
+                touchMaster(child, "slave '" + child.reference() + "' destroyed");
+            } else if (p.shared() && destroyed.id().equals(p.masterId())) {
+                Partition orphan = p.withMaster(null).withRequest(p.request(), notReady("its master was destroyed"));
+                store(attach(orphan), InstanceEvent.Kind.CHANGED);
+            }
+        }
+    }
+
+    private void checkPublished(LoadedRelease release, Partition p, Deployment d) throws ProvisioningException {
+        List<ParameterProblem> problems = new ArrayList<>();
+        release.release().typeFor(p.softwareType(), false).flatMap(t -> release.output(t.id()))
+                .ifPresent(schema -> problems.addAll(schema.validate(d.connectionParameters())));
+        release.release().typeFor(p.softwareType(), true).flatMap(t -> release.output(t.id()))
+                .ifPresent(schema -> d.slaveConnectionParameters().forEach((id, published) -> schema.validate(published)
+                        .forEach(problem -> problems.add(new ParameterProblem("/" + id + problem.pointer(), problem.message())))));
+        if (!problems.isEmpty()) {
+            throw new ProvisioningException("the provisioner published invalid connection parameters: " + problems);
+        }
+    }
+
+    private Parameters checkedParameters(InstanceRequest request) {
+        return catalog.checkedParameters(request.releaseUri(), request.softwareType(), request.shared(), request.parameters());
+    }
+
+    private static void checkSameKind(Partition p, InstanceRequest request) {
+        if (!p.releaseUri().equals(request.releaseUri()) || !p.softwareType().equals(request.softwareType())
+                || p.shared() != request.shared()) {
+            throw new IllegalArgumentException("'" + p.reference() + "' is " + describe(p.releaseUri(), p.softwareType(), p.shared())
+                    + "; a request for " + describe(request.releaseUri(), request.softwareType(), request.shared())
+                    + " cannot change that: destroy it first or use another reference");
+        }
+    }
+
+    private static String describe(String release, String type, boolean shared) {
+        return (shared ? "a shared " : "a ") + "'" + type + "' instance of release " + release;
+    }
+
+    private Partition create(InstanceRequest request, String tree, Partition requester) throws IOException {
+        Partition p = new Partition(workspace.nextInstanceGuid(), request.reference(), request.releaseUri(),
+                request.softwareType(), request.shared(), request.parameters(), request.state(), request.filter(),
+                notReady("waiting to be deployed"), Parameters.EMPTY,
+                request.filter().get(Filter.COMPUTER_GUID).orElse(null), null,
+                requester == null ? null : requester.id(), tree, 1, 0);
+        if (p.shared()) {
+            p = attach(p);
+        } else if (provisioners.find(p.releaseUri(), p.softwareType()).isEmpty()) {
+            p = p.withStatus(notReady(noProvisioner(p)));
+        }
+        store(p, InstanceEvent.Kind.ADDED);
+        touchMaster(p, "slave '" + p.reference() + "' added");
+        return p;
+    }
+
+    /** The master of a shared partition, attaching one if a candidate appeared since. */
+    private synchronized Optional<Partition> attachedMaster(Partition shared) {
+        Partition current = workspace.partition(shared.id()).orElse(shared);
+        if (current.masterId() == null) {
+            Partition attached = attach(current);
+            if (attached.masterId() == null) {
+                if (!attached.status().equals(current.status())) {
+                    store(attached, InstanceEvent.Kind.CHANGED);
+                }
+                return Optional.empty();
+            }
+            store(attached, InstanceEvent.Kind.CHANGED);
+            touchMaster(attached, "slave '" + attached.reference() + "' attached");
+            current = attached;
+        }
+        return workspace.partition(current.masterId());
+    }
+
+    /**
+     * Chooses the master of a shared partition: a live instance of the same release and software
+     * type, the one {@code instance_guid} names, or the only one there is.
+     */
+    private Partition attach(Partition shared) {
+        List<Partition> candidates = workspace.partitions().stream()
+                .filter(m -> !m.shared() && m.releaseUri().equals(shared.releaseUri())
+                        && m.softwareType().equals(shared.softwareType()) && m.requestedState() != RequestedState.DESTROYED)
+                .toList();
+        Optional<String> wanted = shared.filter().get(Filter.INSTANCE_GUID);
+        String type = "'" + shared.softwareType() + "'";
+        if (wanted.isPresent()) {
+            return candidates.stream().filter(m -> m.id().equals(wanted.get())).findFirst()
+                    .map(m -> shared.withMaster(m.id()).withStatus(notReady("waiting for its master '" + m.reference() + "'")))
+                    .orElseGet(() -> shared.withStatus(notReady("no " + type + " instance " + wanted.get() + " to host it")));
+        }
+        if (candidates.size() == 1) {
+            Partition m = candidates.get(0);
+            return shared.withMaster(m.id()).withStatus(notReady("waiting for its master '" + m.reference() + "'"));
+        }
+        if (candidates.isEmpty()) {
+            return shared.withStatus(notReady("no " + type + " instance exists to host it yet; request one"));
+        }
+        return shared.withStatus(notReady(candidates.size() + " " + type + " instances could host it: set the filter "
+                + Filter.INSTANCE_GUID + " to one of " + candidates.stream().map(Partition::id).toList()));
+    }
+
+    /** A slave changed: its master must deploy again (a new revision of the same request). */
+    private void touchMaster(Partition slave, String why) {
+        if (!slave.shared() || slave.masterId() == null) {
+            return;
+        }
+        workspace.partition(slave.masterId()).filter(m -> m.requestedState() != RequestedState.DESTROYED)
+                .ifPresent(m -> store(m.withRequest(m.request(), notReady("deploying a change of its slaves: " + why)),
+                        InstanceEvent.Kind.CHANGED));
+    }
+
+    private Optional<Partition> find(String tree, String reference) {
+        return workspace.partitions().stream()
+                .filter(p -> p.instanceTree().equals(tree) && p.reference().equals(reference)).findFirst();
+    }
+
+    private String noProvisioner(Partition p) {
+        return "no provisioner for software type '" + p.softwareType() + "' of release " + p.releaseUri()
+                + " is installed yet";
+    }
+
+    private Status notReady(String reason) {
+        return Status.notReady(reason, clock.instant());
+    }
+
+    private synchronized void update(String id, java.util.function.UnaryOperator<Partition> change) {
+        workspace.partition(id).ifPresent(current -> store(change.apply(current), InstanceEvent.Kind.CHANGED));
+    }
+
+    private synchronized void store(Partition p, InstanceEvent.Kind kind) {
+        try {
+            workspace.save(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + p.reference() + " in " + workspace.directory(), e);
+        }
+        fire(new InstanceEvent(kind, p));
+    }
+
+    private synchronized void delete(Partition p) {
+        try {
+            workspace.deletePartition(p.id());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + p.reference() + " from " + workspace.directory(), e);
+        }
+        fire(new InstanceEvent(InstanceEvent.Kind.REMOVED, p));
+    }
+
+    private void fire(InstanceEvent event) {
+        for (InstanceListener l : listeners) {
+            l.instanceChanged(event);
+        }
+    }
+
+    /** What one deployment gives its provisioner. */
+    private final class Context implements ProvisioningContext {
+        private final Partition partition;
+        private final Parameters effective;
+        private final List<Slave> slaves;
+
+        Context(Partition partition, Parameters effective, List<Slave> slaves) {
+            this.partition = partition;
+            this.effective = effective;
+            this.slaves = slaves;
+        }
+
+        @Override
+        public Partition partition() {
+            return partition;
+        }
+
+        @Override
+        public Parameters effectiveParameters() {
+            return effective;
+        }
+
+        @Override
+        public List<Slave> slaves() {
+            return slaves;
+        }
+
+        @Override
+        public Partition request(InstanceRequest request) {
+            try {
+                return RequestEngine.this.request(request, partition);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.kvmstudio.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.InvalidParametersException;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.Template;
+import org.kvmstudio.workspace.AtomicFiles;
+import org.kvmstudio.workspace.Workspace;
+import org.kvmstudio.workspace.WorkspaceJson;
+
+/**
+ * Saved instance templates: the parameters of a software type under a name, to request the same
+ * kind of instance again, and to share as JSON files. Every template is checked against its
+ * type's schema when saved, imported and applied, since files from elsewhere are untrusted.
+ */
+public final class TemplateService {
+
+    private final Workspace workspace;
+    private final ReleaseCatalog catalog;
+    private final RequestEngine engine;
+
+    public TemplateService(Workspace workspace, ReleaseCatalog catalog, RequestEngine engine) {
+        this.workspace = workspace;
+        this.catalog = catalog;
+        this.engine = engine;
+    }
+
+    public List<Template> templates() {
+        return workspace.templates();
+    }
+
+    public Optional<Template> template(String name) {
+        return workspace.template(name);
+    }
+
+    /**
+     * Saves (or replaces) a template after checking its parameters.
+     *
+     * @throws org.kvmstudio.model.InvalidParametersException when they do not fit the type's schema
+     */
+    public Template save(Template template) throws IOException {
+        Template checked = checked(template);
+        workspace.save(checked);
+        return checked;
+    }
+
+    public void delete(String name) throws IOException {
+        require(name);
+        workspace.deleteTemplate(name);
+    }
+
+    /** Requests an instance {@code reference} from the template, with {@code overrides} on top of its parameters. */
+    public Partition apply(String name, String reference, Parameters overrides) throws IOException {
+        Template t = require(name);
+        InstanceRequest request = t.toRequest(reference).withParameters(t.parameters().merge(overrides));
+        return engine.request(request);
+    }
+
+    /** Writes the template to {@code file} as JSON (atomically: a reader never sees half a file). */
+    public void export(String name, Path file) throws IOException {
+        AtomicFiles.write(file, WorkspaceJson.templateToJson(require(name)));
+    }
+
+    /**
+     * Reads a template file, checks it, and saves it.
+     *
+     * @param replace whether an existing template of the same name may be replaced
+     * @throws IOException with the file's path when it cannot be read or is not a template
+     * @throws IllegalStateException when a template of that name exists and {@code replace} is false
+     */
+    public Template importFrom(Path file, boolean replace) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such template file");
+        }
+        Template t;
+        try {
+            t = WorkspaceJson.templateFromJson(bytes);
+        } catch (IOException e) {
+            throw new IOException(file + ": not a KVM Studio template: " + e.getMessage(), e);
+        }
+        if (!replace && workspace.template(t.name()).isPresent()) {
+            throw new IllegalStateException("a template named '" + t.name() + "' exists; import it with replace to overwrite it");
+        }
+        try {
+            return save(t);
+        } catch (InvalidParametersException e) {
+            throw new InvalidParametersException(file + ": template '" + t.name() + "' has invalid parameters", e.problems());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Template checked(Template t) {
+        Parameters canonical = catalog.checkedParameters(t.releaseUri(), t.softwareType(), t.shared(), t.parameters());
+        return new Template(t.name(), t.description(), t.releaseUri(), t.softwareType(), t.shared(), canonical);
+    }
+
+    private Template require(String name) {
+        return workspace.template(name).orElseThrow(() -> new NoSuchElementException("there is no template '" + name + "'"));
+    }
+}

@@ -1,0 +1,144 @@
+package org.kvmstudio.schema;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.kvmstudio.model.InvalidParametersException;
+import org.kvmstudio.model.ParameterProblem;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.schema.internal.JsonValues;
+import org.kvmstudio.schema.internal.SchemaValidator;
+
+/**
+ * The input or output schema of one software type: validation with a maintained JSON Schema
+ * library, defaults, aliases, and the {@link Field} model forms and the CLI are generated from.
+ */
+public final class ParameterSchema {
+
+    private final String location;
+    private final Field root;
+    private final SchemaValidator validator;
+    private final List<String> warnings;
+
+    /** Made by {@link ReleaseLoader}. */
+    ParameterSchema(String location, Field root, SchemaValidator validator, List<String> warnings) {
+        this.location = location;
+        this.root = root;
+        this.validator = validator;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Where the schema was read from, for messages. */
+    public String location() {
+        return location;
+    }
+
+    /** The root field: an object whose {@link Field#properties()} are the parameters. */
+    public Field root() {
+        return root;
+    }
+
+    /** What had to be upgraded or dropped to read this schema (pre-draft-04 idioms). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** Every problem of {@code parameters}, each with the JSON pointer of its parameter; empty when valid. */
+    public List<ParameterProblem> validate(Parameters parameters) {
+        return validator.validate(JsonValues.toJson(parameters));
+    }
+
+    /** @throws InvalidParametersException naming {@code subject} and every problem, when not valid */
+    public void check(String subject, Parameters parameters) {
+        List<ParameterProblem> problems = validate(parameters);
+        if (!problems.isEmpty()) {
+            throw new InvalidParametersException(subject, problems);
+        }
+    }
+
+    /** The top-level defaults, as a form shows them (SlapOS does not send them with a request). */
+    public Parameters defaults() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Field f : root.properties()) {
+            f.defaultValue().ifPresent(v -> values.put(f.name(), v));
+        }
+        return Parameters.of(values);
+    }
+
+    /** {@code parameters} completed with the defaults of what they leave out: what a provisioner deploys. */
+    public Parameters withDefaults(Parameters parameters) {
+        return defaults().merge(parameters);
+    }
+
+    /**
+     * Renames aliased parameters to their canonical name ({@code ndb_ip} → {@code nbd-host}).
+     *
+     * @throws InvalidParametersException when an alias and its canonical name are both given with different values
+     */
+    public Parameters canonicalize(Parameters parameters) {
+        Map<String, Object> values = new LinkedHashMap<>(parameters.asMap());
+        List<ParameterProblem> problems = new ArrayList<>();
+        for (Field f : root.properties()) {
+            for (String alias : f.aliases()) {
+                if (!values.containsKey(alias)) {
+                    continue;
+                }
+                Object value = values.remove(alias);
+                if (values.containsKey(f.name()) && !Objects.equals(values.get(f.name()), value)) {
+                    problems.add(new ParameterProblem("/" + alias, "is another name for " + f.name()
+                            + ", which is also given with a different value"));
+                } else {
+                    values.put(f.name(), value);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidParametersException("conflicting parameter names", problems);
+        }
+        return Parameters.of(values);
+    }
+
+    /**
+     * Reads text values as the type their field expects, for sources that only have strings
+     * (SlapOS's flat {@code xml} serialisation, {@code key=value} on a command line). A value that
+     * does not parse is left as it is, for {@link #validate} to report.
+     */
+    public Parameters coerceStrings(Parameters parameters) {
+        Map<String, Object> values = new LinkedHashMap<>(parameters.asMap());
+        for (Field f : root.properties()) {
+            if (values.get(f.name()) instanceof String text) {
+                values.put(f.name(), coerce(f.type(), text.trim()));
+            }
+        }
+        return Parameters.of(values);
+    }
+
+    private static Object coerce(FieldType type, String text) {
+        try {
+            return switch (type) {
+                case INTEGER -> new BigInteger(text);
+                case NUMBER -> new BigDecimal(text);
+                case BOOLEAN -> switch (text.toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "on", "1" -> Boolean.TRUE;
+                    case "false", "no", "off", "0" -> Boolean.FALSE;
+                    default -> text;
+                };
+                case ARRAY, OBJECT -> JsonValues.toJava(JsonValues.MAPPER.readTree(text));
+                default -> text;
+            };
+        } catch (NumberFormatException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return text;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ParameterSchema[" + location + "]";
+    }
+}

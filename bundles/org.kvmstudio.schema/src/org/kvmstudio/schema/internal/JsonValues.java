@@ -1,0 +1,79 @@
+package org.kvmstudio.schema.internal;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kvmstudio.model.Parameters;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** Converts between Jackson trees and the plain Java JSON values of the model. */
+public final class JsonValues {
+
+    /** Numbers read as BigDecimal so {@code multipleOf} and large integers are exact. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .build();
+
+    private JsonValues() {
+    }
+
+    public static Object toJava(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                map.put(e.getKey(), toJava(e.getValue()));
+            }
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            node.forEach(n -> list.add(toJava(n)));
+            return list;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
+        }
+        if (node.isNumber()) {
+            // as Parameters normalises them, so a default compares equal to the same value typed in
+            BigDecimal d = node.decimalValue().stripTrailingZeros();
+            return d.scale() <= 0 ? toJava(MAPPER.getNodeFactory().numberNode(d.toBigIntegerExact())) : d;
+        }
+        return node.asText();
+    }
+
+    /** A parameter set as a Jackson tree, for the validator. */
+    public static JsonNode toJson(Parameters parameters) {
+        return MAPPER.valueToTree(parameters.asMap());
+    }
+
+    public static JsonNode toJson(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Parameters toParameters(JsonNode object) {
+        return Parameters.of((Map<String, ?>) toJava(object));
+    }
+
+    /** Escapes one JSON pointer segment (RFC 6901). */
+    public static String pointerSegment(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
+    }
+}

@@ -1,0 +1,147 @@
+package org.kvmstudio.schema.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kvmstudio.schema.SchemaLoadException;
+import org.kvmstudio.schema.SchemaSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The schema documents of one release, read once from its {@link SchemaSource}, upgraded where
+ * they use pre-draft-04 idioms, and addressed by source-relative path. Every {@code $ref} is
+ * resolved here, so a reference cannot leave the release's folder.
+ */
+public final class SchemaDocuments {
+
+    /** Base of the IRIs the validator sees; never fetched: the validator asks {@link #text(String)}. */
+    public static final String BASE_IRI = "https://release.kvmstudio.invalid/";
+
+    /** A schema node and the document it was found in. */
+    public record Located(JsonNode node, String document, String pointer) {
+        public String where() {
+            return document + "#" + pointer;
+        }
+    }
+
+    private final SchemaSource source;
+    private final Map<String, JsonNode> documents = new HashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    public SchemaDocuments(SchemaSource source) {
+        this.source = source;
+    }
+
+    public SchemaSource source() {
+        return source;
+    }
+
+    /** The document at {@code path}, read and upgraded on first use. */
+    public synchronized JsonNode document(String path) throws SchemaLoadException {
+        JsonNode doc = documents.get(path);
+        if (doc == null) {
+            doc = read(path);
+            documents.put(path, doc);
+        }
+        return doc;
+    }
+
+    /** The (upgraded) text of the document an IRI under {@link #BASE_IRI} names, or {@code null}. */
+    public String text(String iri) {
+        if (!iri.startsWith(BASE_IRI)) {
+            return null;
+        }
+        try {
+            return JsonValues.MAPPER.writeValueAsString(document(iri.substring(BASE_IRI.length())));
+        } catch (SchemaLoadException | JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** Messages about idioms that were upgraded or dropped, each naming its file. */
+    public synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** Resolves {@code ref} (as found in {@code from}) to the node it names. */
+    public Located resolve(Located from, String ref) throws SchemaLoadException {
+        int hash = ref.indexOf('#');
+        String file = hash < 0 ? ref : ref.substring(0, hash);
+        String fragment = hash < 0 ? "" : ref.substring(hash + 1);
+        String target = file.isEmpty() ? from.document() : resolvePath(from.document(), file);
+        JsonNode doc = document(target);
+        if (!fragment.isEmpty() && !fragment.startsWith("/")) {
+            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref
+                    + " uses an anchor; only JSON pointers are supported");
+        }
+        JsonNode node = doc.at(unescapeUriFragment(fragment));
+        if (node.isMissingNode()) {
+            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref + " points to nothing in "
+                    + source.describe(target));
+        }
+        return new Located(node, target, fragment);
+    }
+
+    /** {@code relative} resolved against the folder of {@code document}, refused if it leaves the source. */
+    public String resolvePath(String document, String relative) throws SchemaLoadException {
+        if (relative.contains(":")) {
+            // Releases are self-contained: nothing is fetched from the network at load time.
+            throw new SchemaLoadException(source.describe(document) + ": $ref " + relative
+                    + " names another site; only references inside the release are supported");
+        }
+        try {
+            URI base = new URI("file", null, "/" + document, null);
+            URI resolved = base.resolve(new URI(null, null, relative, null)).normalize();
+            String path = resolved.getPath();
+            if (resolved.getScheme() == null || !"file".equals(resolved.getScheme()) || path == null
+                    || !path.startsWith("/") || path.contains("/../") || path.startsWith("/..")) {
+                throw new SchemaLoadException(source.describe(document) + ": $ref " + relative
+                        + " leaves the release's folder");
+            }
+            return path.substring(1);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new SchemaLoadException(source.describe(document) + ": $ref " + relative + " is not a valid reference", e);
+        }
+    }
+
+    private JsonNode read(String path) throws SchemaLoadException {
+        byte[] bytes;
+        try {
+            bytes = source.read(path);
+        } catch (NoSuchFileException e) {
+            throw new SchemaLoadException(source.describe(path) + ": file not found");
+        } catch (IOException e) {
+            throw new SchemaLoadException(source.describe(path) + ": cannot be read: " + e.getMessage(), e);
+        }
+        JsonNode doc;
+        try {
+            doc = JsonValues.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new SchemaLoadException(source.describe(path) + ": not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")"), e);
+        }
+        if (doc == null || !(doc.isObject() || doc.isBoolean())) {
+            throw new SchemaLoadException(source.describe(path) + ": a schema must be a JSON object");
+        }
+        if (doc instanceof ObjectNode object) {
+            List<String> upgrades = LegacySchemaUpgrader.upgrade(object);
+            upgrades.forEach(u -> warnings.add(source.describe(path) + ": " + u));
+        }
+        return doc;
+    }
+
+    private static String unescapeUriFragment(String fragment) {
+        return java.net.URLDecoder.decode(fragment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,90 @@
+package org.kvmstudio.ui.parts;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.kvmstudio.model.SoftwareType;
+import org.kvmstudio.schema.LoadedRelease;
+import org.kvmstudio.schema.ReleaseProvider;
+import org.kvmstudio.schema.SchemaLoadException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+import jakarta.annotation.PostConstruct;
+
+/**
+ * The software releases installed and the software types they offer: the first view of the
+ * application, until the instance views arrive.
+ */
+public class ReleasesPart {
+
+    /** One row: a software type of a release. */
+    record Row(String release, SoftwareType type) {
+    }
+
+    private TableViewer viewer;
+
+    @PostConstruct
+    public void createControls(Composite parent) {
+        GridLayoutFactory.fillDefaults().margins(8, 8).applyTo(parent);
+        Label intro = new Label(parent, SWT.WRAP);
+        intro.setText("Software releases installed in KVM Studio, and the software types you can request from them.");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(intro);
+
+        viewer = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
+        viewer.getTable().setHeaderVisible(true);
+        viewer.getTable().setLinesVisible(true);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
+        column("Release", 80, Row::release);
+        column("Software type", 130, r -> r.type().softwareType() + (r.type().shared() ? " (shared)" : ""));
+        column("Title", 220, r -> r.type().title());
+        column("Description", 460, r -> r.type().description());
+        viewer.setContentProvider(ArrayContentProvider.getInstance());
+        viewer.setInput(rows());
+    }
+
+    private void column(String title, int width, java.util.function.Function<Row, String> text) {
+        TableViewerColumn c = new TableViewerColumn(viewer, SWT.NONE);
+        c.getColumn().setText(title);
+        c.getColumn().setWidth(width);
+        c.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return text.apply((Row) element);
+            }
+        });
+    }
+
+    private List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        BundleContext context = FrameworkUtil.getBundle(ReleasesPart.class).getBundleContext();
+        try {
+            for (ServiceReference<ReleaseProvider> ref : context.getServiceReferences(ReleaseProvider.class, null)) {
+                ReleaseProvider provider = context.getService(ref);
+                try {
+                    LoadedRelease release = provider.load();
+                    release.release().types().forEach(t -> rows.add(new Row(release.release().name(), t)));
+                } catch (SchemaLoadException e) {
+                    rows.add(new Row(provider.releaseUri(), new SoftwareType("?", null, "cannot be loaded", e.getMessage(),
+                            false, 0, null, null, null)));
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,252 @@
+package org.kvmstudio.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.Template;
+
+class WorkspaceTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void savedPartitionsAndTemplatesAreReadBackSorted() throws IOException {
+        try (Workspace workspace = Workspace.open(dir)) {
+            for (String id : List.of("SOFTINST-10", "SOFTINST-2", "SOFTINST-1")) {
+                workspace.save(Fixtures.partition(id));
+            }
+            workspace.save(Fixtures.richPartition("SOFTINST-3"));
+            workspace.save(Fixtures.template("small"));
+            workspace.save(Fixtures.template("Big"));
+        }
+
+        try (Workspace workspace = Workspace.open(dir)) {
+            assertEquals(List.of("SOFTINST-1", "SOFTINST-2", "SOFTINST-3", "SOFTINST-10"),
+                    workspace.partitions().stream().map(Partition::id).toList());
+            assertEquals(Optional.of(Fixtures.richPartition("SOFTINST-3")), workspace.partition("SOFTINST-3"));
+            assertEquals(List.of("Big", "small"), workspace.templates().stream().map(Template::name).toList());
+            assertEquals(Optional.of(Fixtures.template("small")), workspace.template("small"));
+            assertEquals(List.of(), workspace.loadProblems());
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("partitions/SOFTINST-10.json")));
+        assertTrue(Files.isRegularFile(dir.resolve("templates/Big.json")));
+    }
+
+    @Test
+    void savingReplacesAndDeletingRemoves() throws IOException {
+        try (Workspace workspace = Workspace.open(dir)) {
+            Partition first = Fixtures.partition("SOFTINST-1");
+            workspace.save(first);
+            workspace.save(first.withHost("COMP-9"));
+            workspace.save(Fixtures.partition("SOFTINST-2"));
+            workspace.save(Fixtures.template("t"));
+            workspace.deletePartition("SOFTINST-2");
+            workspace.deleteTemplate("t");
+
+            assertEquals(List.of(first.withHost("COMP-9")), workspace.partitions());
+            assertEquals(List.of(), workspace.templates());
+        }
+        try (Workspace workspace = Workspace.open(dir)) {
+            assertEquals(List.of(Fixtures.partition("SOFTINST-1").withHost("COMP-9")), workspace.partitions());
+            assertEquals(List.of(), workspace.templates());
+        }
+        assertFalse(Files.exists(dir.resolve("partitions/SOFTINST-2.json")));
+    }
+
+    @Test
+    void crashBetweenTemporaryFileAndRenameKeepsTheOldPartitionAndNextOpenCleansUp() throws IOException {
+        Partition saved = Fixtures.partition("SOFTINST-1");
+        try (Workspace workspace = Workspace.open(dir)) {
+            workspace.save(saved);
+        }
+        Path file = dir.resolve("partitions/SOFTINST-1.json");
+        byte[] changed = WorkspaceJson.partitionToJson(saved.withHost("COMP-2"));
+
+        assertThrows(IOException.class, () -> AtomicFiles.write(file, changed, temp -> {
+            throw new IOException("simulated crash");
+        }));
+        // a crash that kills the process before the rename leaves its temporary file behind
+        Path leftover = file.resolveSibling(".SOFTINST-1.json.tmp-4711");
+        Files.write(leftover, changed);
+
+        try (Workspace workspace = Workspace.open(dir)) {
+            assertEquals(List.of(saved), workspace.partitions());
+            assertEquals(List.of(), workspace.loadProblems());
+        }
+        assertFalse(Files.exists(leftover));
+    }
+
+    @Test
+    void unreadableFilesAreMovedAsideAndReportedWhileTheOthersLoad() throws IOException {
+        try (Workspace workspace = Workspace.open(dir)) {
+            workspace.save(Fixtures.partition("SOFTINST-1"));
+            workspace.save(Fixtures.template("good"));
+        }
+        String valid = json(Fixtures.partition("SOFTINST-2"));
+        Map<String, String> broken = Map.of(
+                "partitions/SOFTINST-2.json", valid.substring(0, valid.length() / 2),
+                "partitions/SOFTINST-3.json", json(Fixtures.partition("SOFTINST-3")).replace("\"revision\"", "\"colour\": 1, \"revision\""),
+                "partitions/SOFTINST-4.json", json(Fixtures.partition("SOFTINST-4")).replace("\"format\": 1", "\"format\": 2"),
+                "partitions/SOFTINST-5.json", json(Fixtures.partition("SOFTINST-6")),
+                "partitions/notes.json", json(Fixtures.partition("SOFTINST-7")),
+                "templates/bad.json", "{\"format\": 1, \"template\": {}}");
+        Map<String, String> reasons = Map.of(
+                "partitions/SOFTINST-2.json", "end-of-input",
+                "partitions/SOFTINST-3.json", "colour",
+                "partitions/SOFTINST-4.json", "written by a newer KVM Studio (format 2); this version reads format 1",
+                "partitions/SOFTINST-5.json", "SOFTINST-6",
+                "partitions/notes.json", "not an instance guid",
+                "templates/bad.json", "name");
+        for (Map.Entry<String, String> file : broken.entrySet()) {
+            Files.writeString(dir.resolve(file.getKey()), file.getValue());
+        }
+
+        try (Workspace workspace = Workspace.open(dir)) {
+            assertEquals(List.of(Fixtures.partition("SOFTINST-1")), workspace.partitions());
+            assertEquals(List.of(Fixtures.template("good")), workspace.templates());
+            List<LoadProblem> problems = workspace.loadProblems();
+            assertEquals(broken.size(), problems.size(), problems::toString);
+            for (LoadProblem problem : problems) {
+                String original = workspace.directory().relativize(problem.original()).toString();
+                assertTrue(problem.reason().contains(reasons.get(original)), problem::toString);
+                assertFalse(Files.exists(problem.original()), problem::toString);
+                assertTrue(problem.keptAs().startsWith(workspace.directory().resolve("corrupt").resolve(original).getParent()),
+                        problem::toString);
+                assertEquals(broken.get(original), Files.readString(problem.keptAs()), problem::toString);
+            }
+        }
+    }
+
+    @Test
+    void filesMovedAsideNeverOverwriteEachOther() throws IOException {
+        List<Path> keptAs = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            Files.createDirectories(dir.resolve("partitions"));
+            Files.writeString(dir.resolve("partitions/SOFTINST-1.json"), "round " + round);
+            try (Workspace workspace = Workspace.open(dir)) {
+                keptAs.add(workspace.loadProblems().get(0).keptAs());
+            }
+        }
+
+        assertEquals(3, new HashSet<>(keptAs).size(), keptAs::toString);
+        for (int round = 0; round < 3; round++) {
+            assertEquals("round " + round, Files.readString(keptAs.get(round)));
+        }
+    }
+
+    @Test
+    void corruptWorkspaceFileDoesNotResetTheGuidCounter() throws IOException {
+        try (Workspace workspace = Workspace.open(dir)) {
+            for (int i = 0; i < 3; i++) {
+                workspace.save(Fixtures.partition(workspace.nextInstanceGuid()));
+            }
+            workspace.deletePartition("SOFTINST-2");
+        }
+        Files.writeString(dir.resolve("workspace.json"), "{\"format\": 1, \"nextInstanceNu");
+
+        try (Workspace workspace = Workspace.open(dir)) {
+            assertEquals(dir.toRealPath().resolve("workspace.json"), workspace.loadProblems().get(0).original());
+            assertEquals("SOFTINST-4", workspace.nextInstanceGuid());
+        }
+    }
+
+    @Test
+    void idsOfUnreadablePartitionsAreNotHandedOutAgain() throws IOException {
+        Files.createDirectories(dir.resolve("partitions"));
+        Files.writeString(dir.resolve("partitions/SOFTINST-7.json"), "not json");
+
+        try (Workspace workspace = Workspace.open(dir)) {
+            assertEquals(1, workspace.loadProblems().size());
+            assertEquals("SOFTINST-8", workspace.nextInstanceGuid());
+        }
+    }
+
+    @Test
+    void instanceGuidsSurviveReopeningAndNeverRepeat() throws IOException {
+        List<String> guids = new ArrayList<>();
+        for (int session = 0; session < 3; session++) {
+            try (Workspace workspace = Workspace.open(dir)) {
+                for (int i = 0; i < 4; i++) {
+                    guids.add(workspace.nextInstanceGuid());
+                }
+            }
+        }
+        try (Workspace workspace = Workspace.open(dir)) {
+            // a partition saved under an id not handed out here moves the counter past it
+            workspace.save(Fixtures.partition("SOFTINST-100"));
+            guids.add(workspace.nextInstanceGuid());
+        }
+
+        assertEquals(List.of("SOFTINST-1", "SOFTINST-2", "SOFTINST-3", "SOFTINST-4"), guids.subList(0, 4));
+        assertEquals("SOFTINST-12", guids.get(11));
+        assertEquals("SOFTINST-101", guids.get(12));
+        assertEquals(guids.size(), new HashSet<>(guids).size(), guids::toString);
+    }
+
+    @Test
+    void idsAndNamesAreCheckedBeforeTheyBecomePaths() throws IOException {
+        Path workspaceDir = dir.resolve("ws");
+        try (Workspace workspace = Workspace.open(workspaceDir)) {
+            assertThrows(IllegalArgumentException.class, () -> workspace.save(Fixtures.partition("../../escape")));
+            assertThrows(IllegalArgumentException.class, () -> workspace.save(Fixtures.partition("SOFTINST-1/../x")));
+            assertThrows(IllegalArgumentException.class, () -> workspace.deletePartition("../workspace"));
+            assertThrows(IllegalArgumentException.class, () -> workspace.deleteTemplate("../partitions/SOFTINST-1"));
+            assertEquals(Optional.empty(), workspace.partition("../workspace"));
+        }
+        assertTrue(Files.exists(workspaceDir.resolve("workspace.json")));
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertFalse(files.anyMatch(file -> file.getFileName().toString().contains("escape")));
+        }
+    }
+
+    @Test
+    void closedWorkspaceRefusesToBeUsed() throws IOException {
+        Workspace workspace = Workspace.open(dir);
+        workspace.close();
+        workspace.close();
+
+        assertThrows(IllegalStateException.class, workspace::partitions);
+        assertThrows(IllegalStateException.class, workspace::nextInstanceGuid);
+        assertThrows(IllegalStateException.class, () -> workspace.save(Fixtures.template("t")));
+        assertEquals(dir.toRealPath(), workspace.directory());
+    }
+
+    @Test
+    void defaultLocationFollowsTheSystemProperty() {
+        String previous = System.getProperty(Workspace.LOCATION_PROPERTY);
+        try {
+            System.setProperty(Workspace.LOCATION_PROPERTY, dir.toString());
+            assertEquals(dir, Workspace.defaultLocation());
+            System.setProperty(Workspace.LOCATION_PROPERTY, " ");
+            assertNotEquals(Path.of(" "), Workspace.defaultLocation());
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Workspace.LOCATION_PROPERTY);
+            } else {
+                System.setProperty(Workspace.LOCATION_PROPERTY, previous);
+            }
+        }
+    }
+
+    private static String json(Partition partition) {
+        return new String(WorkspaceJson.partitionToJson(partition), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,288 @@
+package org.kvmstudio.workspace;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.Template;
+
+/**
+ * A KVM Studio workspace: a directory of pretty-printed JSON files, one per partition
+ * ({@code partitions/SOFTINST-n.json}) and per template ({@code templates/<name>.json}), plus
+ * {@code workspace.json} holding the instance guid counter. Only one KVM Studio may have it open:
+ * {@link #open} takes an exclusive lock. Every change is written to disk atomically before it is
+ * made in memory. A file that cannot be read is moved to {@code corrupt/} and reported in
+ * {@link #loadProblems()}, never dropped. All methods are thread-safe; once closed, all but
+ * {@link #directory()} and {@link #close()} throw {@link IllegalStateException}.
+ */
+public final class Workspace implements AutoCloseable {
+
+    /** System property naming the workspace directory; wins over {@link #LOCATION_VARIABLE}. */
+    public static final String LOCATION_PROPERTY = "kvmstudio.workspace";
+    /** Environment variable naming the workspace directory. */
+    public static final String LOCATION_VARIABLE = "KVMSTUDIO_WORKSPACE";
+
+    static final String PARTITIONS = "partitions";
+    static final String TEMPLATES = "templates";
+    static final String CORRUPT = "corrupt";
+    static final String WORKSPACE_FILE = "workspace.json";
+    private static final String JSON = ".json";
+    private static final DateTimeFormatter SET_ASIDE_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path directory;
+    private final Path partitionsDirectory;
+    private final Path templatesDirectory;
+    private final WorkspaceLock lock;
+    private final Map<String, Partition> partitions = new HashMap<>();
+    private final Map<String, Template> templates = new HashMap<>();
+    private final List<LoadProblem> loadProblems = new ArrayList<>();
+    private long nextInstanceNumber;
+    private boolean closed;
+
+    private Workspace(Path directory, WorkspaceLock lock) {
+        this.directory = directory;
+        this.partitionsDirectory = directory.resolve(PARTITIONS);
+        this.templatesDirectory = directory.resolve(TEMPLATES);
+        this.lock = lock;
+    }
+
+    /** The directory named by {@link #LOCATION_PROPERTY}, else {@link #LOCATION_VARIABLE}, else {@code ~/.kvmstudio}. */
+    public static Path defaultLocation() {
+        return Stream.of(System.getProperty(LOCATION_PROPERTY), System.getenv(LOCATION_VARIABLE))
+                .filter(location -> location != null && !location.isBlank())
+                .findFirst()
+                .map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".kvmstudio"));
+    }
+
+    /**
+     * Opens the workspace in {@code dir}, creating it if needed.
+     *
+     * @throws WorkspaceLockedException if another KVM Studio, or this one, has it open
+     */
+    public static Workspace open(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve(PARTITIONS));
+        Files.createDirectories(dir.resolve(TEMPLATES));
+        Path directory = dir.toRealPath();
+        WorkspaceLock lock = WorkspaceLock.acquire(directory);
+        try {
+            Workspace workspace = new Workspace(directory, lock);
+            workspace.load();
+            return workspace;
+        } catch (Throwable e) {
+            try {
+                lock.release();
+            } catch (IOException release) {
+                e.addSuppressed(release);
+            }
+            throw e;
+        }
+    }
+
+    /** The workspace directory, as a real path. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The files that could not be loaded when the workspace was opened, and where they were moved. */
+    public synchronized List<LoadProblem> loadProblems() {
+        checkOpen();
+        return List.copyOf(loadProblems);
+    }
+
+    /** All partitions, by instance number. */
+    public synchronized List<Partition> partitions() {
+        checkOpen();
+        return partitions.values().stream().sorted(Comparator.comparing(Partition::id, InstanceGuid.ORDER)).toList();
+    }
+
+    public synchronized Optional<Partition> partition(String id) {
+        checkOpen();
+        return Optional.ofNullable(partitions.get(id));
+    }
+
+    /** Writes {@code partition} to its file, replacing the one with the same id. */
+    public synchronized void save(Partition partition) throws IOException {
+        checkOpen();
+        long number = InstanceGuid.number(partition.id());
+        AtomicFiles.write(partitionFile(partition.id()), WorkspaceJson.partitionToJson(partition));
+        partitions.put(partition.id(), partition);
+        if (number >= nextInstanceNumber) {
+            // an id not handed out here (an import, say) must not be handed out later
+            writeNextInstanceNumber(number + 1);
+        }
+    }
+
+    public synchronized void deletePartition(String id) throws IOException {
+        checkOpen();
+        AtomicFiles.delete(partitionFile(id));
+        partitions.remove(id);
+    }
+
+    /** A new instance guid, {@code SOFTINST-n}; stored as used before it is returned, so a crash cannot hand it out twice. */
+    public synchronized String nextInstanceGuid() throws IOException {
+        checkOpen();
+        long number = nextInstanceNumber;
+        writeNextInstanceNumber(number + 1);
+        return InstanceGuid.of(number);
+    }
+
+    /** All templates, by name (ignoring case). */
+    public synchronized List<Template> templates() {
+        checkOpen();
+        return templates.values().stream()
+                .sorted(Comparator.comparing(Template::name, String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder())))
+                .toList();
+    }
+
+    public synchronized Optional<Template> template(String name) {
+        checkOpen();
+        return Optional.ofNullable(templates.get(name));
+    }
+
+    /** Writes {@code template} to its file, replacing the one with the same name. */
+    public synchronized void save(Template template) throws IOException {
+        checkOpen();
+        AtomicFiles.write(templateFile(template.name()), WorkspaceJson.templateToJson(template));
+        templates.put(template.name(), template);
+    }
+
+    public synchronized void deleteTemplate(String name) throws IOException {
+        checkOpen();
+        AtomicFiles.delete(templateFile(name));
+        templates.remove(name);
+    }
+
+    /** Releases the workspace for another KVM Studio; closing twice does nothing. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            lock.release();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("workspace " + directory + " is closed");
+        }
+    }
+
+    /** Ids and names become file names: only checked ones are resolved against the directory. */
+    private Path partitionFile(String id) {
+        return partitionsDirectory.resolve(InstanceGuid.check(id) + JSON);
+    }
+
+    private Path templateFile(String name) {
+        Template.checkName(name);
+        return templatesDirectory.resolve(name + JSON);
+    }
+
+    private void writeNextInstanceNumber(long next) throws IOException {
+        AtomicFiles.write(directory.resolve(WORKSPACE_FILE), WorkspaceJson.workspaceToJson(next));
+        nextInstanceNumber = next;
+    }
+
+    private void load() throws IOException {
+        for (Path folder : List.of(directory, partitionsDirectory, templatesDirectory)) {
+            AtomicFiles.deleteLeftovers(folder);
+        }
+        long highestNumber = 0;
+        for (Path file : jsonFiles(partitionsDirectory)) {
+            String id = baseName(file);
+            if (!InstanceGuid.isValid(id)) {
+                setAside(file, "the file name is not an instance guid (SOFTINST-<number>.json)");
+                continue;
+            }
+            // counted even if the file is unreadable: its id may come back once the file is repaired
+            highestNumber = Math.max(highestNumber, InstanceGuid.number(id));
+            readOrSetAside(file, json -> named(file, WorkspaceJson.partitionFromJson(json), Partition::id))
+                    .ifPresent(partition -> partitions.put(id, partition));
+        }
+        for (Path file : jsonFiles(templatesDirectory)) {
+            readOrSetAside(file, json -> named(file, WorkspaceJson.templateFromJson(json), Template::name))
+                    .ifPresent(template -> templates.put(template.name(), template));
+        }
+        loadNextInstanceNumber(highestNumber + 1);
+    }
+
+    /** Never below {@code lowest}: a lost or stale counter must not hand out the id of an existing partition. */
+    private void loadNextInstanceNumber(long lowest) throws IOException {
+        Path file = directory.resolve(WORKSPACE_FILE);
+        Optional<Long> stored = Files.exists(file)
+                ? readOrSetAside(file, WorkspaceJson::nextInstanceNumberFromJson)
+                : Optional.empty();
+        nextInstanceNumber = Math.max(lowest, stored.orElse(1L));
+        if (stored.orElse(0L) != nextInstanceNumber) {
+            writeNextInstanceNumber(nextInstanceNumber);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Loader<T> {
+        T load(byte[] json) throws WorkspaceFormatException;
+    }
+
+    private <T> Optional<T> readOrSetAside(Path file, Loader<T> loader) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        try {
+            return Optional.of(loader.load(content));
+        } catch (WorkspaceFormatException e) {
+            setAside(file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A file must hold the value it is named after; else saving that value would write another file. */
+    private static <T> T named(Path file, T value, Function<T, String> nameOf) throws WorkspaceFormatException {
+        String name = nameOf.apply(value);
+        if (!name.equals(baseName(file))) {
+            throw new WorkspaceFormatException("the file is named " + file.getFileName() + " but holds " + name);
+        }
+        return value;
+    }
+
+    /** Moves an unreadable file to {@code corrupt/} (same sub-folder, time-stamped, never overwriting) and records why. */
+    private void setAside(Path file, String reason) throws IOException {
+        Path folder = directory.resolve(CORRUPT).resolve(directory.relativize(file.getParent()));
+        Files.createDirectories(folder);
+        String stamped = file.getFileName() + "." + SET_ASIDE_STAMP.format(Instant.now());
+        for (int attempt = 1;; attempt++) {
+            Path keptAs = folder.resolve(attempt == 1 ? stamped : stamped + "-" + attempt);
+            try {
+                Files.move(file, keptAs);
+                loadProblems.add(new LoadProblem(file, keptAs, reason));
+                return;
+            } catch (FileAlreadyExistsException taken) {
+                // another file was set aside under this name in the same second: try the next suffix
+            }
+        }
+    }
+
+    private static List<Path> jsonFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(JSON) && Files.isRegularFile(file))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - JSON.length());
+    }
+}
