@@ -73,7 +73,7 @@ ensure_display() {
   done
   Xvfb ":$n" -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 &
   XVFB_PID=$!
-  trap 'kill $XVFB_PID 2>/dev/null' EXIT
+  trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
   export DISPLAY=":$n"
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && return; sleep 0.1; done
   die "Xvfb did not start on $DISPLAY"

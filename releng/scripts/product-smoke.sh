@@ -12,7 +12,7 @@ log=$work/app.log
 start=$(date +%s%N)
 KVMSTUDIO_WORKSPACE=$work/workspace KVMSTUDIO_UI_STATE=$work/ui "$work/kvmstudio/kvmstudio" >"$log" 2>&1 &
 app=$!
-cleanup() { kill "$app" 2>/dev/null; wait "$app" 2>/dev/null; rm -rf "$work"; }
+cleanup() { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mapped=
 for _ in $(seq 600); do
