@@ -111,11 +111,15 @@ public final class RequestEngine {
      * @throws NoSuchElementException when destroying an instance that does not exist
      */
     public Partition request(InstanceRequest request) throws IOException {
-        return request(request, null);
+        try {
+            return request(request, null);
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        }
     }
 
     /** A request made by the instance {@code requester} (or the user, when {@code null}). */
-    synchronized Partition request(InstanceRequest request, Partition requester) throws IOException {
+    synchronized Partition request(InstanceRequest request, Partition requester) {
         String tree = requester == null ? request.reference() : requester.instanceTree();
         Optional<Partition> existing = find(tree, request.reference());
         if (existing.isEmpty()) {
@@ -316,8 +320,8 @@ public final class RequestEngine {
         return (shared ? "a shared " : "a ") + "'" + type + "' instance of release " + release;
     }
 
-    private Partition create(InstanceRequest request, String tree, Partition requester) throws IOException {
-        Partition p = new Partition(workspace.nextInstanceGuid(), request.reference(), request.releaseUri(),
+    private Partition create(InstanceRequest request, String tree, Partition requester) {
+        Partition p = new Partition(nextInstanceGuid(), request.reference(), request.releaseUri(),
                 request.softwareType(), request.shared(), request.parameters(), request.state(), request.filter(),
                 notReady("waiting to be deployed"), Parameters.EMPTY,
                 request.filter().get(Filter.COMPUTER_GUID).orElse(null), null,
@@ -392,6 +396,14 @@ public final class RequestEngine {
                 .filter(p -> p.instanceTree().equals(tree) && p.reference().equals(reference)).findFirst();
     }
 
+    private String nextInstanceGuid() {
+        try {
+            return workspace.nextInstanceGuid();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot allocate an instance guid in " + workspace.directory(), e);
+        }
+    }
+
     private String noProvisioner(Partition p) {
         return "no provisioner for software type '" + p.softwareType() + "' of release " + p.releaseUri()
                 + " is installed yet";
@@ -458,11 +470,7 @@ public final class RequestEngine {
 
         @Override
         public Partition request(InstanceRequest request) {
-            try {
-                return RequestEngine.this.request(request, partition);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return RequestEngine.this.request(request, partition);
         }
     }
 }

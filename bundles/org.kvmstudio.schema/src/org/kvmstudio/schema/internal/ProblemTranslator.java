@@ -1,7 +1,9 @@
 package org.kvmstudio.schema.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.kvmstudio.model.ParameterProblem;
 
@@ -18,13 +20,21 @@ final class ProblemTranslator {
     static List<ParameterProblem> translate(List<Error> errors) {
         List<ParameterProblem> problems = new ArrayList<>();
         List<ParameterProblem> unevaluated = new ArrayList<>();
+        // anyOf of formats (upgraded draft-03 format lists) fails once per format: say it once
+        Map<String, List<String>> formats = new LinkedHashMap<>();
         for (Error e : errors) {
+            if ("format".equals(e.getKeyword()) && e.getSchemaNode() != null) {
+                formats.computeIfAbsent(pointer(e.getInstanceLocation()), k -> new ArrayList<>()).add(e.getSchemaNode().asText());
+                continue;
+            }
             ParameterProblem p = translate(e);
             List<ParameterProblem> into = "unevaluatedProperties".equals(e.getKeyword()) ? unevaluated : problems;
             if (!into.contains(p)) {
                 into.add(p);
             }
         }
+        formats.forEach((pointer, names) -> problems.add(new ParameterProblem(pointer, "is not a valid "
+                + String.join(" or ", names.stream().distinct().toList()))));
         // A known parameter with a bad value also counts as "unevaluated" (its subschema failed):
         // say only what is wrong with its value.
         for (ParameterProblem p : unevaluated) {
