@@ -242,6 +242,65 @@ class RequestEngineTest {
     }
 
     @Test
+    void slavesOfADestroyedMasterMoveToTheRemainingOne() throws Exception {
+        fx.provisioners.add(provisioner);
+        Partition a = fx.engine.request(frontend("front-a"));
+        fx.engine.request(slave("console"));
+        process();
+        Partition b = fx.engine.request(frontend("front-b"));
+        process();
+        fx.engine.request(frontend("front-a").withState(RequestedState.DESTROYED));
+        process();
+        assertTrue(fx.engine.instance("front-a").isEmpty());
+        Partition moved = fx.engine.instance("console").orElseThrow();
+        assertEquals(b.id(), moved.masterId(), "attached to the only master left");
+        assertTrue(moved.isReady(), moved.status().message());
+        assertEquals("front-b", provisioner.calls.get(provisioner.calls.size() - 1).reference());
+        assertFalse(a.id().equals(moved.masterId()));
+    }
+
+    @Test
+    void aPlacedInstanceKeepsItsFilterAndItsMasterHearsOfItsDestruction() throws Exception {
+        fx.provisioners.add(provisioner);
+        fx.engine.request(frontend("front-a"));
+        Partition b = fx.engine.request(frontend("front-b"));
+        Filter onB = Filter.of(Map.of(Filter.INSTANCE_GUID, b.id()));
+        fx.engine.request(slave("pinned").withFilter(onB));
+        process();
+        assertTrue(fx.engine.instance("pinned").orElseThrow().isReady());
+        assertEquals(fx.engine.instance("pinned").orElseThrow(), fx.engine.request(slave("pinned")),
+                "a request without a filter keeps the placement");
+        IllegalArgumentException move = assertThrows(IllegalArgumentException.class, () -> fx.engine.request(slave("pinned")
+                .withFilter(Filter.of(Map.of(Filter.INSTANCE_GUID, fx.engine.instance("front-a").orElseThrow().id())))));
+        assertTrue(move.getMessage().contains("cannot change"), move.getMessage());
+
+        // "slapos remove": no filter, no parameters; the master it was on is told to drop it
+        fx.engine.request(InstanceRequest.of("kvm", "pinned").withSoftwareType("frontend").withShared(true)
+                .withState(RequestedState.DESTROYED));
+        process();
+        assertTrue(fx.engine.instance("pinned").isEmpty());
+        ScriptedProvisioner.Call last = provisioner.calls.get(provisioner.calls.size() - 1);
+        assertEquals("front-b", last.reference());
+        assertEquals(List.of(RequestedState.DESTROYED), last.slaves().stream().map(x -> x.state()).toList());
+    }
+
+    @Test
+    void aDeploymentAlreadyUnderWayIsNotStartedTwice() throws Exception {
+        fx.provisioners.add(provisioner);
+        Partition vm = fx.engine.request(kvm("vm", Map.of()));
+        List<Boolean> nested = new ArrayList<>();
+        provisioner.extra = c -> {
+            // a second job asking for the same partition while the first deploys it
+            nested.add(fx.engine.process(vm.id(), new NullProgressMonitor()));
+            return Parameters.EMPTY;
+        };
+        process();
+        assertEquals(List.of(false), nested, "the second job does not deploy it again");
+        assertEquals(1, provisioner.calls.size());
+        assertTrue(fx.engine.instance("vm").orElseThrow().isReady());
+    }
+
+    @Test
     void instancesRequestedByAnInstanceJoinItsTreeAndGoWithIt() throws Exception {
         fx.provisioners.add(provisioner);
         fx.engine.request(frontend("shared-frontend"));

@@ -70,6 +70,22 @@ class TemplateServiceTest {
         assertEquals(p, templates.apply("big vm", "vm-from-template", Parameters.of(Map.of("cpu-count", 4))),
                 "applying twice is the same idempotent request");
         assertThrows(NoSuchElementException.class, () -> templates.apply("nope", "x", Parameters.EMPTY));
+        Partition aliased = templates.apply("big vm", "other", Parameters.of(Map.of("ndb_ip", "nbd.elsewhere.example")));
+        assertEquals("nbd.elsewhere.example", aliased.parameters().get("nbd-host").orElseThrow(),
+                "an override under an older name still wins over the template");
+    }
+
+    @Test
+    void aHugeNumberInATemplateFileIsRefusedAtOnce() throws Exception {
+        Path file = elsewhere.resolve("huge.json");
+        Files.writeString(file, """
+                {"format": 1, "template": {"name": "huge", "description": "", "releaseUri": "kvm",
+                 "softwareType": "default", "shared": false, "parameters": {"ram-size": 1e999999999}}}
+                """);
+        long started = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> templates.importFrom(file, true));
+        assertTrue(e.getMessage().contains("more than 1000 digits"), e.getMessage());
+        assertTrue(System.nanoTime() - started < 5_000_000_000L, "refused without expanding the number");
     }
 
     @Test

@@ -41,6 +41,11 @@ public final class ReleaseCatalog {
         return r;
     }
 
+    /** {@code parameters} under the canonical names of the type's schema, unchecked otherwise. */
+    public Parameters canonical(String uri, String softwareType, boolean shared, Parameters parameters) {
+        return release(uri).inputFor(softwareType, shared).canonicalize(parameters);
+    }
+
     /**
      * The parameters of a request of {@code softwareType} under their canonical names, checked
      * against the type's input schema.

@@ -136,22 +136,39 @@ public final class RequestEngine {
             }
             throw new IllegalStateException("'" + p.reference() + "' is being destroyed; request it again once it is gone");
         }
-        // Destroying needs no valid parameters: keep those the instance has.
-        Parameters parameters = request.state() == RequestedState.DESTROYED ? p.parameters() : checkedParameters(request);
-        InstanceRequest wanted = request.withParameters(parameters);
+        InstanceRequest wanted;
+        if (request.state() == RequestedState.DESTROYED) {
+            // Destroying needs no valid parameters and moves nothing: keep what the instance has.
+            wanted = p.request().withState(RequestedState.DESTROYED);
+        } else {
+            wanted = request.withParameters(checkedParameters(request)).withFilter(placement(p, request.filter()));
+        }
         if (wanted.equals(p.request())) {
             return p;
         }
         Partition updated = p.withRequest(wanted, notReady("waiting to deploy revision " + (p.revision() + 1)));
-        if (updated.shared() && !updated.filter().equals(p.filter())) {
-            updated = attach(updated.withMaster(null));
+        if (updated.shared() && updated.masterId() == null) {
+            updated = attach(updated);
         }
         store(updated, InstanceEvent.Kind.CHANGED);
         touchMaster(updated, "slave '" + updated.reference() + "' changed");
-        if (p.shared() && p.masterId() != null && !p.masterId().equals(updated.masterId())) {
-            touchMaster(p, "slave '" + updated.reference() + "' moved to another master");
-        }
         return updated;
+    }
+
+    /**
+     * The filter of a re-request. As in SlapOS, the filter places an instance once: a request that
+     * gives none keeps it, and one that would move a placed instance is refused rather than leaving
+     * its old host or master unaware. A slave still waiting for a master may be given one.
+     */
+    private static Filter placement(Partition p, Filter requested) {
+        if (requested.values().isEmpty() || requested.equals(p.filter())) {
+            return p.filter();
+        }
+        if (p.shared() && p.masterId() == null) {
+            return requested;
+        }
+        throw new IllegalArgumentException("'" + p.reference() + "' is already placed" + (p.shared()
+                ? " on master " + p.masterId() : "") + "; its filter cannot change: destroy it and request it again to move it");
     }
 
     /**
@@ -205,17 +222,28 @@ public final class RequestEngine {
             if (master.isEmpty()) {
                 return false;
             }
-            deploy(master.get(), monitor);
+            if (master.get().isReady()) {
+                // e.g. the master published nothing for it last time: give it another run
+                touchMaster(p.withMaster(master.get().id()), "slave '" + p.reference() + "' is not deployed yet");
+                master = workspace.partition(master.get().id());
+            }
+            deploy(master.orElseThrow(), monitor);
             return workspace.partition(id).map(Partition::isReady).orElse(true);
         }
         return deploy(p, monitor);
     }
 
-    private boolean deploy(Partition p, IProgressMonitor monitor) {
-        if (p.isReady() || !deploying.add(p.id())) {
-            return p.isReady();
+    private boolean deploy(Partition claimed, IProgressMonitor monitor) {
+        if (!deploying.add(claimed.id())) {
+            return false; // another job deploys it
         }
         try {
+            // read again now that it is ours: another job may have deployed or destroyed it meanwhile
+            Optional<Partition> latest = workspace.partition(claimed.id());
+            if (latest.isEmpty() || latest.get().isReady()) {
+                return true;
+            }
+            Partition p = latest.get();
             Optional<Provisioner> provisioner = provisioners.find(p.releaseUri(), p.softwareType());
             if (provisioner.isEmpty()) {
                 update(p.id(), current -> current.withStatus(notReady(noProvisioner(current))));
@@ -242,7 +270,7 @@ public final class RequestEngine {
             }
             return applied(p, slaves, deployment);
         } finally {
-            deploying.remove(p.id());
+            deploying.remove(claimed.id());
         }
     }
 
@@ -285,8 +313,9 @@ public final class RequestEngine {
                 store(child, InstanceEvent.Kind.CHANGED);
                 touchMaster(child, "slave '" + child.reference() + "' destroyed");
             } else if (p.shared() && destroyed.id().equals(p.masterId())) {
-                Partition orphan = p.withMaster(null).withRequest(p.request(), notReady("its master was destroyed"));
-                store(attach(orphan), InstanceEvent.Kind.CHANGED);
+                Partition orphan = attach(p.withMaster(null).withRequest(p.request(), notReady("its master was destroyed")));
+                store(orphan, InstanceEvent.Kind.CHANGED);
+                touchMaster(orphan, "slave '" + orphan.reference() + "' lost its master");
             }
         }
     }
@@ -382,7 +411,7 @@ public final class RequestEngine {
     }
 
     /** A slave changed: its master must deploy again (a new revision of the same request). */
-    private void touchMaster(Partition slave, String why) {
+    private synchronized void touchMaster(Partition slave, String why) {
         if (!slave.shared() || slave.masterId() == null) {
             return;
         }

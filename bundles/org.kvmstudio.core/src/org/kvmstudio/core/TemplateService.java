@@ -61,7 +61,9 @@ public final class TemplateService {
     /** Requests an instance {@code reference} from the template, with {@code overrides} on top of its parameters. */
     public Partition apply(String name, String reference, Parameters overrides) throws IOException {
         Template t = require(name);
-        InstanceRequest request = t.toRequest(reference).withParameters(t.parameters().merge(overrides));
+        // overrides may use an alias of a name the template holds canonically: rename them first
+        Parameters canonicalOverrides = catalog.canonical(t.releaseUri(), t.softwareType(), t.shared(), overrides);
+        InstanceRequest request = t.toRequest(reference).withParameters(t.parameters().merge(canonicalOverrides));
         return engine.request(request);
     }
 

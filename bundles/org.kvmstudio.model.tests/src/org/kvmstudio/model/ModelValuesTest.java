@@ -47,6 +47,10 @@ class ModelValuesTest {
                 () -> Parameters.of(Map.of("disks", List.of(Map.of("when", Instant.EPOCH)))));
         assertTrue(e.getMessage().contains("/disks/0/when"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Parameters.of(Map.of("x", Double.NaN)));
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+                () -> Parameters.of(Map.of("ram-size", new BigDecimal("1e999999999"))));
+        assertTrue(huge.getMessage().contains("/ram-size"), huge.getMessage());
+        assertEquals(new BigInteger("1" + "0".repeat(300)), Parameters.of(Map.of("big", 1e300)).get("big").orElseThrow());
     }
 
     @Test

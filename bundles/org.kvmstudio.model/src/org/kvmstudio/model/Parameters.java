@@ -97,6 +97,19 @@ public final class Parameters {
         return values.toString();
     }
 
+    /**
+     * Parameter files and fields are untrusted: {@code 1e999999999} is fifteen bytes of JSON but a
+     * billion digits once made an integer. Nothing a release takes needs more than a few hundred.
+     */
+    static final int MAX_DIGITS = 1000;
+
+    private static void checkMagnitude(BigDecimal dec, String pointer) {
+        if (Math.abs((long) dec.precision() - dec.scale()) > MAX_DIGITS || Math.abs((long) dec.scale()) > MAX_DIGITS) {
+            throw new IllegalArgumentException("number out of range at " + (pointer.isEmpty() ? "/" : pointer)
+                    + ": more than " + MAX_DIGITS + " digits");
+        }
+    }
+
     private static Map<String, Object> normaliseMap(Map<?, ?> map, String pointer) {
         Map<String, Object> copy = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -127,6 +140,7 @@ public final class Parameters {
             return normalise(BigDecimal.valueOf(d), pointer);
         }
         if (value instanceof BigDecimal dec) {
+            checkMagnitude(dec, pointer);
             BigDecimal stripped = dec.stripTrailingZeros();
             if (stripped.scale() <= 0) {
                 return normalise(stripped.toBigIntegerExact(), pointer);

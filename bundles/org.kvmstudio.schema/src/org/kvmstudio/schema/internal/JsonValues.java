@@ -52,7 +52,11 @@ public final class JsonValues {
         }
         if (node.isNumber()) {
             // as Parameters normalises them, so a default compares equal to the same value typed in
-            BigDecimal d = node.decimalValue().stripTrailingZeros();
+            BigDecimal d = node.decimalValue();
+            if (Math.abs((long) d.precision() - d.scale()) > 1000 || Math.abs((long) d.scale()) > 1000) {
+                return d; // never expanded: 1e999999999 would be a billion digits (and Parameters refuses it)
+            }
+            d = d.stripTrailingZeros();
             return d.scale() <= 0 ? toJava(MAPPER.getNodeFactory().numberNode(d.toBigIntegerExact())) : d;
         }
         return node.asText();

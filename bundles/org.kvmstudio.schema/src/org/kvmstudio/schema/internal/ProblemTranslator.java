@@ -17,7 +17,7 @@ final class ProblemTranslator {
     private ProblemTranslator() {
     }
 
-    static List<ParameterProblem> translate(List<Error> errors) {
+    static List<ParameterProblem> translate(List<Error> errors, SchemaDocuments documents) {
         List<ParameterProblem> problems = new ArrayList<>();
         List<ParameterProblem> unevaluated = new ArrayList<>();
         // anyOf of formats (upgraded draft-03 format lists) fails once per format: say it once
@@ -27,7 +27,7 @@ final class ProblemTranslator {
                 formats.computeIfAbsent(pointer(e.getInstanceLocation()), k -> new ArrayList<>()).add(e.getSchemaNode().asText());
                 continue;
             }
-            ParameterProblem p = translate(e);
+            ParameterProblem p = translate(e, documents);
             List<ParameterProblem> into = "unevaluatedProperties".equals(e.getKeyword()) ? unevaluated : problems;
             if (!into.contains(p)) {
                 into.add(p);
@@ -45,7 +45,7 @@ final class ProblemTranslator {
         return problems;
     }
 
-    static ParameterProblem translate(Error e) {
+    static ParameterProblem translate(Error e, SchemaDocuments documents) {
         String pointer = pointer(e.getInstanceLocation());
         String keyword = e.getKeyword() == null ? "" : e.getKeyword();
         JsonNode schema = e.getSchemaNode();
@@ -57,8 +57,11 @@ final class ProblemTranslator {
                     pointer.isEmpty() ? "is not a parameter of this software type" : "is not allowed here");
             case "type" -> new ParameterProblem(pointer, "must be " + article(expected(schema)) + ", not "
                     + describe(value));
-            case "minimum" -> new ParameterProblem(pointer, "must be at least " + bound(schema) + ", not " + value);
-            case "maximum" -> new ParameterProblem(pointer, "must be at most " + bound(schema) + ", not " + value);
+            // draft-04 says "exclusive" with a boolean beside minimum/maximum, and the validator reports it as these
+            case "minimum" -> new ParameterProblem(pointer, (exclusive(e, documents, "exclusiveMinimum")
+                    ? "must be more than " : "must be at least ") + bound(schema) + ", not " + value);
+            case "maximum" -> new ParameterProblem(pointer, (exclusive(e, documents, "exclusiveMaximum")
+                    ? "must be less than " : "must be at most ") + bound(schema) + ", not " + value);
             case "exclusiveMinimum" -> new ParameterProblem(pointer, "must be more than " + bound(schema) + ", not " + value);
             case "exclusiveMaximum" -> new ParameterProblem(pointer, "must be less than " + bound(schema) + ", not " + value);
             case "multipleOf" -> new ParameterProblem(pointer, "must be a multiple of " + bound(schema) + ", not " + value);
@@ -75,6 +78,11 @@ final class ProblemTranslator {
             case "anyOf" -> new ParameterProblem(pointer, "does not match any of the allowed forms");
             default -> new ParameterProblem(pointer, stripLocation(e.getMessage(), e.getInstanceLocation()));
         };
+    }
+
+    private static boolean exclusive(Error e, SchemaDocuments documents, String keyword) {
+        JsonNode flag = documents.sibling(e.getSchemaLocation(), keyword);
+        return flag.isBoolean() && flag.booleanValue();
     }
 
     /** RFC 6901 pointer of a validator path ({@code ""} for the root). */

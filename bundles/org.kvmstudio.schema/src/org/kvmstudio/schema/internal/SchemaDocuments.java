@@ -15,7 +15,10 @@ import org.kvmstudio.schema.SchemaSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.path.NodePath;
 
 /**
  * The schema documents of one release, read once from its {@link SchemaSource}, upgraded where
@@ -68,6 +71,28 @@ public final class SchemaDocuments {
         }
     }
 
+    /**
+     * The keyword {@code name} beside the keyword a validator error points at ({@code
+     * exclusiveMinimum} beside {@code minimum}), or a missing node.
+     */
+    public JsonNode sibling(SchemaLocation location, String name) {
+        String iri = location == null || location.getAbsoluteIri() == null ? "" : location.getAbsoluteIri().toString();
+        if (!iri.startsWith(BASE_IRI)) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode node = document(iri.substring(BASE_IRI.length()));
+            NodePath keyword = location.getFragment();
+            for (int i = 0; i < keyword.getNameCount() - 1; i++) {
+                Object element = keyword.getElement(i);
+                node = element instanceof Integer index ? node.path(index) : node.path(String.valueOf(element));
+            }
+            return node.path(name);
+        } catch (SchemaLoadException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
     /** Messages about idioms that were upgraded or dropped, each naming its file. */
     public synchronized List<String> warnings() {
         return List.copyOf(warnings);
@@ -84,7 +109,12 @@ public final class SchemaDocuments {
             throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref
                     + " uses an anchor; only JSON pointers are supported");
         }
-        JsonNode node = doc.at(unescapeUriFragment(fragment));
+        JsonNode node;
+        try {
+            node = doc.at(unescapeUriFragment(fragment));
+        } catch (IllegalArgumentException e) {
+            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref + " is not a valid JSON pointer", e);
+        }
         if (node.isMissingNode()) {
             throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref + " points to nothing in "
                     + source.describe(target));
@@ -138,7 +168,30 @@ public final class SchemaDocuments {
             List<String> upgrades = LegacySchemaUpgrader.upgrade(object);
             upgrades.forEach(u -> warnings.add(source.describe(path) + ": " + u));
         }
+        checkReferences(path, doc);
         return doc;
+    }
+
+    /**
+     * Every {@code $ref} of a document, wherever it sits (also under {@code not}, {@code if} or
+     * keywords the field model does not read), stays inside the release: the validator would
+     * otherwise resolve {@code classpath:} and {@code resource:} references on its own.
+     */
+    private void checkReferences(String path, JsonNode node) throws SchemaLoadException {
+        if (node.isObject()) {
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.isTextual()) {
+                String file = ref.asText().contains("#") ? ref.asText().substring(0, ref.asText().indexOf('#')) : ref.asText();
+                if (!file.isEmpty()) {
+                    resolvePath(path, file);
+                }
+            }
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                checkReferences(path, child);
+            }
+        }
     }
 
     private static String unescapeUriFragment(String fragment) {

@@ -21,9 +21,11 @@ import com.networknt.schema.SpecificationVersion;
 public final class SchemaValidator {
 
     private final Schema schema;
+    private final SchemaDocuments documents;
 
-    private SchemaValidator(Schema schema) {
+    private SchemaValidator(Schema schema, SchemaDocuments documents) {
         this.schema = schema;
+        this.documents = documents;
     }
 
     /** One registry per release, so {@code $ref}s between its files are read once. */
@@ -41,13 +43,13 @@ public final class SchemaValidator {
             Schema schema = registry.getSchema(SchemaLocation.of(SchemaDocuments.BASE_IRI + path));
             // Resolve every $ref now, so a broken schema fails at load time and not at a user's first request.
             schema.initializeValidators();
-            return new SchemaValidator(schema);
+            return new SchemaValidator(schema, documents);
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             throw new SchemaLoadException(documents.source().describe(path) + ": " + e.getMessage(), e);
         }
     }
 
     public List<ParameterProblem> validate(JsonNode instance) {
-        return ProblemTranslator.translate(schema.validate(instance));
+        return ProblemTranslator.translate(schema.validate(instance), documents);
     }
 }
