@@ -92,7 +92,7 @@ class RequestEngineTest {
         process();
         assertFalse(fx.engine.instance("vm").orElseThrow().isReady(), "still no provisioner");
 
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         process();
         Partition ready = fx.engine.instance("vm").orElseThrow();
         assertTrue(ready.isReady());
@@ -107,7 +107,7 @@ class RequestEngineTest {
 
     @Test
     void kvmPlusDefaultsAreBigger() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         fx.engine.request(kvm("big", Map.of()).withSoftwareType("kvm+"));
         process();
         Parameters p = provisioner.calls.get(0).parameters();
@@ -117,7 +117,7 @@ class RequestEngineTest {
 
     @Test
     void aChangedParameterSetUpdatesTheSamePartition() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         Partition v1 = fx.engine.request(kvm("vm", Map.of("ram-size", 1024)));
         process();
         Partition v2 = fx.engine.request(kvm("vm", Map.of("ram-size", 4096)));
@@ -133,7 +133,7 @@ class RequestEngineTest {
 
     @Test
     void startedStoppedDestroyed() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         fx.engine.request(kvm("vm", Map.of()));
         process();
         Partition stopped = fx.engine.request(kvm("vm", Map.of()).withState(RequestedState.STOPPED));
@@ -195,7 +195,7 @@ class RequestEngineTest {
 
     @Test
     void aSharedRequestBecomesASlaveOfTheOnlyMaster() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         Partition master = fx.engine.request(frontend("mykvmfrontend"));
         process();
         Partition s = fx.engine.request(slave("vm-console"));
@@ -221,7 +221,7 @@ class RequestEngineTest {
 
     @Test
     void aSlaveWaitsForAMasterAndTheFilterChoosesAmongSeveral() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         Partition waiting = fx.engine.request(slave("console"));
         assertNull(waiting.masterId());
         assertTrue(waiting.status().message().contains("no 'frontend' instance exists"), waiting.status().message());
@@ -243,7 +243,7 @@ class RequestEngineTest {
 
     @Test
     void slavesOfADestroyedMasterMoveToTheRemainingOne() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         Partition a = fx.engine.request(frontend("front-a"));
         fx.engine.request(slave("console"));
         process();
@@ -261,7 +261,7 @@ class RequestEngineTest {
 
     @Test
     void aPlacedInstanceKeepsItsFilterAndItsMasterHearsOfItsDestruction() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         fx.engine.request(frontend("front-a"));
         Partition b = fx.engine.request(frontend("front-b"));
         Filter onB = Filter.of(Map.of(Filter.INSTANCE_GUID, b.id()));
@@ -286,7 +286,7 @@ class RequestEngineTest {
 
     @Test
     void aDeploymentAlreadyUnderWayIsNotStartedTwice() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         Partition vm = fx.engine.request(kvm("vm", Map.of()));
         List<Boolean> nested = new ArrayList<>();
         provisioner.extra = c -> {
@@ -302,7 +302,7 @@ class RequestEngineTest {
 
     @Test
     void instancesRequestedByAnInstanceJoinItsTreeAndGoWithIt() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         fx.engine.request(frontend("shared-frontend"));
         // as the kvm profile does: each VM requests one frontend slave for its console
         provisioner.extra = c -> {
@@ -331,7 +331,7 @@ class RequestEngineTest {
 
     @Test
     void aFailedDeploymentIsReportedAndRetried() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         provisioner.failNext = new ProvisioningException("libvirt: cannot create domain 'vm': no space left");
         fx.engine.request(kvm("vm", Map.of()));
         process();
@@ -345,7 +345,7 @@ class RequestEngineTest {
 
     @Test
     void publishedParametersAreCheckedAgainstTheOutputSchema() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         provisioner.publishInvalid = true;
         fx.engine.request(kvm("vm", Map.of()));
         process();
@@ -357,7 +357,7 @@ class RequestEngineTest {
 
     @Test
     void aCancelledDeploymentStaysNotReadyAndResumes() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         fx.engine.request(kvm("vm", Map.of()));
         NullProgressMonitor cancelled = new NullProgressMonitor();
         cancelled.setCanceled(true);
@@ -371,7 +371,7 @@ class RequestEngineTest {
 
     @Test
     void partitionsSurviveARestart() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         Partition vm = fx.engine.request(kvm("vm", Map.of("ram-size", 2048)));
         process();
         fx.engine.request(kvm("pending", Map.of()));
@@ -388,7 +388,7 @@ class RequestEngineTest {
 
     @Test
     void listenersHearEveryChange() throws Exception {
-        fx.provisioners.add(provisioner);
+        fx.install(provisioner);
         List<InstanceEvent> events = new ArrayList<>();
         fx.engine.addListener(events::add);
         fx.engine.request(kvm("vm", Map.of()));

@@ -34,7 +34,7 @@ class TemplateServiceTest {
     @BeforeEach
     void setUp() throws Exception {
         fx = new EngineFixture(dir.resolve("ws"));
-        templates = new TemplateService(fx.workspace, fx.catalog, fx.engine);
+        templates = fx.studio.templates();
     }
 
     @AfterEach
