@@ -73,6 +73,20 @@ class ReferenceSchemasTest {
                 current.release().types().stream().map(SoftwareType::id).toList());
     }
 
+    @Test
+    void whatCannotBeCheckedIsReported() throws Exception {
+        Path root = SharedReference.schemas();
+        ParameterSchema simplified = new ReleaseLoader(SchemaSource.directory(root.resolve("historic-2019-before-frontend-drop")))
+                .loadSchema("instance-kvm-cluster-simplified-input-schema.json");
+        assertTrue(simplified.warnings().stream().anyMatch(w -> w.contains("\"internet-address\" is not a JSON Schema format")),
+                simplified.warnings().toString());
+        ParameterSchema first = new ReleaseLoader(SchemaSource.directory(root.resolve("historic-2012-first-schemas")))
+                .loadSchema("instance-kvm-output-schema.json");
+        assertEquals(6, first.warnings().size(), first.warnings().toString());
+        ParameterSchema current = new ReleaseLoader(SchemaSource.directory(root)).loadSchema("instance-kvm-input-schema.json");
+        assertEquals(List.of(), current.warnings(), "today's schemas need no upgrade");
+    }
+
     private static void checkDescriptor(Path root, Path file, LoadedRelease release) {
         assertFalse(release.release().types().isEmpty(), file + " has no software type");
         for (String problem : release.problems()) {
