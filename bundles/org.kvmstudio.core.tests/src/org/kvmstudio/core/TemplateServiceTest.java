@@ -76,7 +76,7 @@ class TemplateServiceTest {
     }
 
     @Test
-    void aHugeNumberInATemplateFileIsRefusedAtOnce() throws Exception {
+    void hugeNumbersAndHugeFilesAreRefusedAtOnce() throws Exception {
         Path file = elsewhere.resolve("huge.json");
         Files.writeString(file, """
                 {"format": 1, "template": {"name": "huge", "description": "", "releaseUri": "kvm",
@@ -86,6 +86,11 @@ class TemplateServiceTest {
         IOException e = assertThrows(IOException.class, () -> templates.importFrom(file, true));
         assertTrue(e.getMessage().contains("more than 1000 digits"), e.getMessage());
         assertTrue(System.nanoTime() - started < 5_000_000_000L, "refused without expanding the number");
+
+        Path big = elsewhere.resolve("big.json");
+        Files.write(big, new byte[(int) TemplateService.MAX_TEMPLATE_BYTES + 1]);
+        IOException tooLarge = assertThrows(IOException.class, () -> templates.importFrom(big, true));
+        assertTrue(tooLarge.getMessage().contains("too large for a template"), tooLarge.getMessage());
     }
 
     @Test

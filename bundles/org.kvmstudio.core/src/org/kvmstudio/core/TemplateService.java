@@ -24,6 +24,9 @@ import org.kvmstudio.workspace.WorkspaceJson;
  */
 public final class TemplateService {
 
+    /** Template files come from elsewhere: a parameter set is a few kilobytes, so refuse anything big before reading it. */
+    static final long MAX_TEMPLATE_BYTES = 1 << 20;
+
     private final Workspace workspace;
     private final ReleaseCatalog catalog;
     private final RequestEngine engine;
@@ -82,6 +85,10 @@ public final class TemplateService {
     public Template importFrom(Path file, boolean replace) throws IOException {
         byte[] bytes;
         try {
+            if (Files.size(file) > MAX_TEMPLATE_BYTES) {
+                throw new IOException(file + ": " + Files.size(file) + " bytes is too large for a template (at most "
+                        + MAX_TEMPLATE_BYTES + ")");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no such template file");
