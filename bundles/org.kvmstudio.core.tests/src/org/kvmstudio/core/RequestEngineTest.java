@@ -260,6 +260,22 @@ class RequestEngineTest {
     }
 
     @Test
+    void aSlaveWhoseMasterFileWasLostFindsAnotherMaster() throws Exception {
+        fx.install(provisioner);
+        Partition a = fx.engine.request(frontend("front-a"));
+        fx.engine.request(slave("console"));
+        process();
+        Files.writeString(dir.resolve("partitions").resolve(a.id() + ".json"), "{ truncated");
+        fx.restart();
+        assertEquals(1, fx.studio.loadProblems().size(), "the unreadable master was set aside");
+        Partition b = fx.engine.request(frontend("front-b"));
+        process();
+        Partition console = fx.engine.instance("console").orElseThrow();
+        assertEquals(b.id(), console.masterId());
+        assertTrue(console.isReady(), console.status().message());
+    }
+
+    @Test
     void aPlacedInstanceKeepsItsFilterAndItsMasterHearsOfItsDestruction() throws Exception {
         fx.install(provisioner);
         fx.engine.request(frontend("front-a"));

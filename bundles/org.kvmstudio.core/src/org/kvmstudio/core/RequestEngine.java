@@ -180,7 +180,8 @@ public final class RequestEngine {
         for (int pass = 0; pass < 4; pass++) {
             List<Partition> pending = workspace.partitions().stream().filter(p -> !p.isReady() && !p.shared())
                     .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList();
-            List<Partition> slaves = workspace.partitions().stream().filter(p -> !p.isReady() && p.shared()).toList();
+            List<Partition> slaves = workspace.partitions().stream()
+                    .filter(p -> p.shared() && (!p.isReady() || orphaned(p))).toList();
             if (pending.isEmpty() && slaves.isEmpty()) {
                 return;
             }
@@ -210,7 +211,7 @@ public final class RequestEngine {
             return true;
         }
         Partition p = found.get();
-        if (p.isReady()) {
+        if (p.isReady() && !orphaned(p)) {
             return true;
         }
         if (p.shared()) {
@@ -365,13 +366,22 @@ public final class RequestEngine {
         return p;
     }
 
+    /** A slave whose master is not in the workspace any more (its file was set aside as unreadable). */
+    private boolean orphaned(Partition p) {
+        return p.shared() && p.masterId() != null && workspace.partition(p.masterId()).isEmpty();
+    }
+
     /** The master of a shared partition, attaching one if a candidate appeared since. */
     private synchronized Optional<Partition> attachedMaster(Partition shared) {
-        Partition current = workspace.partition(shared.id()).orElse(shared);
+        Partition stored = workspace.partition(shared.id()).orElse(shared);
+        Partition current = stored;
+        if (orphaned(current)) {
+            current = current.withMaster(null).withRequest(current.request(), notReady("its master is gone"));
+        }
         if (current.masterId() == null) {
             Partition attached = attach(current);
             if (attached.masterId() == null) {
-                if (!attached.status().equals(current.status())) {
+                if (!attached.equals(stored)) {
                     store(attached, InstanceEvent.Kind.CHANGED);
                 }
                 return Optional.empty();
