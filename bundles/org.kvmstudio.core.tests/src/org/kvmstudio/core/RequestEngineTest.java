@@ -73,7 +73,7 @@ class RequestEngineTest {
         assertEquals(1, again.revision(), "an identical request is not a change");
         assertEquals(1, fx.engine.partitions().size());
         assertTrue(first.id().matches("SOFTINST-[0-9]+"), first.id());
-        assertEquals("myawesomekvm", first.instanceTree());
+        assertEquals(first.id(), first.instanceTree(), "a root names its instance tree");
         assertTrue(first.isRoot());
         try (var files = Files.list(dir.resolve("partitions"))) {
             assertEquals(1, files.count());
@@ -333,7 +333,7 @@ class RequestEngineTest {
         assertEquals(List.of("vm1", "vm1-frontend"), tree.stream().map(Partition::reference).toList());
         Partition child = tree.get(1);
         assertEquals(vm.id(), child.parentId());
-        assertEquals("vm1", child.instanceTree());
+        assertEquals(vm.id(), child.instanceTree());
         assertTrue(child.shared());
         assertTrue(fx.engine.instance("vm1-frontend").isEmpty(), "a child is not a root instance");
         assertTrue(child.isReady(), "deployed by its master in the following pass");
@@ -400,6 +400,134 @@ class RequestEngineTest {
         Partition next = fx.engine.request(kvm("third", Map.of()));
         assertFalse(List.of(vm.id(), fx.engine.instance("pending").orElseThrow().id()).contains(next.id()),
                 "instance guids are never reused");
+    }
+
+    @Test
+    void aChangeRequestedWhileDeployingIsDeployedNext() throws Exception {
+        fx.install(provisioner);
+        List<Partition> during = new ArrayList<>();
+        provisioner.extra = c -> {
+            if (during.isEmpty() && c.partition().reference().equals("vm")) {
+                try {
+                    during.add(fx.engine.request(kvm("vm", Map.of("ram-size", 4096))));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return Parameters.EMPTY;
+        };
+        fx.engine.request(kvm("vm", Map.of("ram-size", 1024)));
+        String id = fx.engine.instance("vm").orElseThrow().id();
+        fx.engine.process(id, new NullProgressMonitor());
+        Partition between = fx.engine.instance("vm").orElseThrow();
+        assertFalse(between.isReady(), "revision 1 is deployed, revision 2 is not");
+        assertEquals(1, between.appliedRevision());
+        assertEquals("revision 1 deployed; waiting to deploy revision 2", between.status().message());
+        process();
+        Partition done = fx.engine.instance("vm").orElseThrow();
+        assertTrue(done.isReady());
+        assertEquals(2, done.appliedRevision());
+        assertEquals(4096L, provisioner.calls.get(1).parameters().get("ram-size").orElseThrow());
+    }
+
+    @Test
+    void aSlaveChangedWhileItsMasterDeploysIsDeployedNext() throws Exception {
+        fx.install(provisioner);
+        fx.engine.request(frontend("front"));
+        fx.engine.request(slave("console"));
+        List<Partition> during = new ArrayList<>();
+        provisioner.extra = c -> {
+            if (during.isEmpty()) {
+                try {
+                    during.add(fx.engine.request(slave("console").withParameters(
+                            Parameters.of(Map.of("host", "10.0.0.2", "port", 6081)))));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return Parameters.EMPTY;
+        };
+        process();
+        Partition console = fx.engine.instance("console").orElseThrow();
+        assertTrue(console.isReady(), console.status().message());
+        assertEquals(2, console.appliedRevision());
+        ScriptedProvisioner.Call last = provisioner.calls.get(provisioner.calls.size() - 1);
+        assertEquals(6081L, last.slaves().get(0).parameters().get("port").orElseThrow());
+    }
+
+    @Test
+    void aReleaseThatCannotBeLoadedStopsNothingElseAndItsInstancesCanStillBeDestroyed() throws Exception {
+        fx.install(provisioner);
+        fx.engine.request(kvm("vm", Map.of()));
+        fx.studio.releases().remove("kvm");
+        process(); // must not throw
+        Partition vm = fx.engine.instance("vm").orElseThrow();
+        assertFalse(vm.isReady());
+        assertTrue(vm.status().message().contains("unknown software release 'kvm'"), vm.status().message());
+        fx.engine.request(InstanceRequest.of("kvm", "vm").withState(RequestedState.DESTROYED));
+        process();
+        assertTrue(fx.engine.instance("vm").isEmpty(), "destroying needs no schema");
+        assertEquals(RequestedState.DESTROYED, provisioner.calls.get(0).state());
+    }
+
+    @Test
+    void nothingIsWrittenNorAnnouncedWhenNothingChanges() throws Exception {
+        try (Studio ticking = Studio.open(dir.resolve("ticking"), new TickingClock())) {
+            ticking.releases().add(new org.kvmstudio.release.kvm.KvmRelease());
+            RequestEngine engine = ticking.engine();
+            engine.request(kvm("vm", Map.of()));
+            InstanceRequest waiting = slave("console");
+            engine.request(waiting);
+            engine.process(new NullProgressMonitor());
+            List<InstanceEvent> events = new ArrayList<>();
+            engine.addListener(events::add);
+            Path file = ticking.workspaceDirectory().resolve("partitions").resolve(engine.instance("vm").orElseThrow().id() + ".json");
+            java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(file);
+            engine.process(new NullProgressMonitor());
+            engine.process(new NullProgressMonitor());
+            assertEquals(List.of(), events, "no provisioner and no master: still not ready, for the same reasons");
+            assertEquals(before, Files.getLastModifiedTime(file));
+        }
+    }
+
+    /** A clock that moves on one second each time it is read, as real time would between two runs. */
+    private static final class TickingClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-11-26T12:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public synchronized java.time.Instant instant() {
+            now = now.plusSeconds(1);
+            return now;
+        }
+    }
+
+    @Test
+    void listenersAreCalledOutsideTheEngineLockAndOneThatFailsStopsNothing() throws Exception {
+        fx.install(provisioner);
+        List<Boolean> underLock = new ArrayList<>();
+        List<InstanceEvent> heard = new ArrayList<>();
+        fx.engine.addListener(e -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        fx.engine.addListener(e -> {
+            underLock.add(Thread.holdsLock(fx.engine));
+            heard.add(e);
+        });
+        fx.engine.request(kvm("vm", Map.of()));
+        process();
+        assertTrue(fx.engine.instance("vm").orElseThrow().isReady());
+        assertFalse(heard.isEmpty());
+        assertFalse(underLock.contains(true), "a listener may call the engine or wait for the UI thread");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.kvmstudio.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -37,17 +38,23 @@ import org.kvmstudio.workspace.Workspace;
  *
  * <p>{@link #request} only records what is wanted, as SlapOS's master does: it is quick, validates
  * the parameters against the software type's schema, and is idempotent per reference (the same
- * request again changes nothing; a changed parameter set, state or filter updates the same
- * partition). {@link #process} then deploys what is not ready, which is long work a Job runs.
- * A partition is "not ready" until its provisioner has deployed its latest request.
+ * request again changes nothing; a changed parameter set or state updates the same partition).
+ * {@link #process} then deploys what is not ready, which is long work a Job runs. A partition is
+ * "not ready" until its provisioner has deployed its latest request.
+ *
+ * <p>Root requests are found by reference; the instances a partition requests are found by
+ * reference within its instance tree, which is named by the root's instance guid so that a root
+ * requested again under an old reference never inherits what is left of the old tree.
  */
 public final class RequestEngine {
+
+    private static final int PASSES = 4;
 
     private final Workspace workspace;
     private final ReleaseCatalog catalog;
     private final ProvisionerRegistry provisioners;
     private final Clock clock;
-    private final List<InstanceListener> listeners = new CopyOnWriteArrayList<>();
+    private final InstanceEvents events = new InstanceEvents();
     /** Partitions a provisioner is working on, so two jobs never deploy the same one at once. */
     private final Set<String> deploying = ConcurrentHashMap.newKeySet();
 
@@ -58,12 +65,13 @@ public final class RequestEngine {
         this.clock = clock;
     }
 
+    /** Told of every change, on the thread that made it, once the engine has let go of its lock. */
     public void addListener(InstanceListener listener) {
-        listeners.add(listener);
+        events.add(listener);
     }
 
     public void removeListener(InstanceListener listener) {
-        listeners.remove(listener);
+        events.remove(listener);
     }
 
     /** All partitions, shared ones included, by instance guid. */
@@ -77,13 +85,14 @@ public final class RequestEngine {
 
     /** The root instance a user requested under {@code reference}. */
     public Optional<Partition> instance(String reference) {
-        return find(reference, reference);
+        return workspace.partitions().stream().filter(p -> p.isRoot() && p.reference().equals(reference)).findFirst();
     }
 
-    /** The partitions of the instance tree rooted at {@code rootReference}, root first. */
+    /** The partitions of the instance tree whose root was requested as {@code rootReference}, root first. */
     public List<Partition> tree(String rootReference) {
-        return workspace.partitions().stream().filter(p -> p.instanceTree().equals(rootReference))
-                .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList();
+        return instance(rootReference).map(root -> workspace.partitions().stream()
+                .filter(p -> p.instanceTree().equals(root.instanceTree()))
+                .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList()).orElse(List.of());
     }
 
     /**
@@ -106,7 +115,7 @@ public final class RequestEngine {
      *
      * @throws org.kvmstudio.model.InvalidParametersException when the parameters do not fit the type's schema
      * @throws IllegalArgumentException for an unknown release or type, or a request that would change
-     *         an instance's release, type or sharing
+     *         an instance's release, type, sharing or placement
      * @throws IllegalStateException when the instance is being destroyed
      * @throws NoSuchElementException when destroying an instance that does not exist
      */
@@ -115,18 +124,21 @@ public final class RequestEngine {
             return request(request, null);
         } catch (UncheckedIOException e) {
             throw new IOException(e.getMessage(), e.getCause());
+        } finally {
+            events.deliver(this);
         }
     }
 
     /** A request made by the instance {@code requester} (or the user, when {@code null}). */
-    synchronized Partition request(InstanceRequest request, Partition requester) {
-        String tree = requester == null ? request.reference() : requester.instanceTree();
-        Optional<Partition> existing = find(tree, request.reference());
+    private synchronized Partition request(InstanceRequest request, Partition requester) {
+        Optional<Partition> existing = requester == null ? instance(request.reference())
+                : workspace.partitions().stream().filter(p -> !p.isRoot() && p.instanceTree().equals(requester.instanceTree())
+                        && p.reference().equals(request.reference())).findFirst();
         if (existing.isEmpty()) {
             if (request.state() == RequestedState.DESTROYED) {
                 throw new NoSuchElementException("there is no instance '" + request.reference() + "' to destroy");
             }
-            return create(request.withParameters(checkedParameters(request)), tree, requester);
+            return create(request.withParameters(checkedParameters(request)), requester);
         }
         Partition p = existing.get();
         checkSameKind(p, request);
@@ -173,21 +185,22 @@ public final class RequestEngine {
 
     /**
      * Deploys every partition that is not ready, masters before the slaves they host. Runs each
-     * partition's provisioner once; partitions that provisioners request on the way are deployed
-     * in a following pass.
+     * partition's provisioner once a pass; partitions that provisioners request on the way are
+     * deployed in a following pass.
      */
     public void process(IProgressMonitor monitor) {
-        for (int pass = 0; pass < 4; pass++) {
-            List<Partition> pending = workspace.partitions().stream().filter(p -> !p.isReady() && !p.shared())
+        SubMonitor passes = SubMonitor.convert(monitor, "Deploying instances", PASSES);
+        for (int pass = 0; pass < PASSES; pass++) {
+            List<Partition> masters = workspace.partitions().stream().filter(p -> !p.shared() && !p.isReady())
                     .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList();
             List<Partition> slaves = workspace.partitions().stream()
                     .filter(p -> p.shared() && (!p.isReady() || orphaned(p))).toList();
-            if (pending.isEmpty() && slaves.isEmpty()) {
+            if (masters.isEmpty() && slaves.isEmpty()) {
                 return;
             }
-            SubMonitor sub = SubMonitor.convert(monitor, "Deploying instances", pending.size() + slaves.size());
+            SubMonitor sub = passes.split(1).setWorkRemaining(masters.size() + slaves.size());
             boolean progress = false;
-            for (Partition p : pending) {
+            for (Partition p : masters) {
                 progress |= process(p.id(), sub.split(1));
             }
             for (Partition s : slaves) {
@@ -206,32 +219,27 @@ public final class RequestEngine {
      * @throws OperationCanceledException when {@code monitor} is cancelled; the partition stays not ready
      */
     public boolean process(String id, IProgressMonitor monitor) {
-        Optional<Partition> found = workspace.partition(id);
-        if (found.isEmpty()) {
-            return true;
-        }
-        Partition p = found.get();
-        if (p.isReady() && !orphaned(p)) {
-            return true;
-        }
-        if (p.shared()) {
-            if (p.requestedState() == RequestedState.DESTROYED && p.masterId() == null) {
-                delete(p); // no master ever deployed it: nothing to undo
+        try {
+            Optional<Partition> found = workspace.partition(id);
+            if (found.isEmpty()) {
                 return true;
+            }
+            Partition p = found.get();
+            if (p.isReady() && !orphaned(p)) {
+                return true;
+            }
+            if (!p.shared()) {
+                return deploy(p, monitor);
             }
             Optional<Partition> master = attachedMaster(p);
             if (master.isEmpty()) {
-                return false;
+                return workspace.partition(id).isEmpty(); // a destroyed slave with no master is simply gone
             }
-            if (master.get().isReady()) {
-                // e.g. the master published nothing for it last time: give it another run
-                touchMaster(p.withMaster(master.get().id()), "slave '" + p.reference() + "' is not deployed yet");
-                master = workspace.partition(master.get().id());
-            }
-            deploy(master.orElseThrow(), monitor);
+            deploy(master.get(), monitor);
             return workspace.partition(id).map(Partition::isReady).orElse(true);
+        } finally {
+            events.deliver(this);
         }
-        return deploy(p, monitor);
     }
 
     private boolean deploy(Partition claimed, IProgressMonitor monitor) {
@@ -250,15 +258,26 @@ public final class RequestEngine {
                 update(p.id(), current -> current.withStatus(notReady(noProvisioner(current))));
                 return false;
             }
-            LoadedRelease release = catalog.release(p.releaseUri());
+            Optional<LoadedRelease> release = catalog.find(p.releaseUri());
+            Parameters effective;
+            try {
+                effective = catalog.release(p.releaseUri()).inputFor(p.softwareType(), false).withDefaults(p.parameters());
+            } catch (IllegalArgumentException e) {
+                if (p.requestedState() != RequestedState.DESTROYED) {
+                    update(p.id(), current -> current.withStatus(notReady(e.getMessage())));
+                    return false;
+                }
+                effective = p.parameters(); // destroying needs no schema: a broken release must not keep a VM alive
+            }
             List<Partition> slaves = workspace.partitions().stream()
                     .filter(s -> s.shared() && p.id().equals(s.masterId())).toList();
-            Context context = new Context(p, release.inputFor(p.softwareType(), false).withDefaults(p.parameters()),
-                    slaves.stream().map(Slave::of).toList());
+            Context context = new Context(p, effective, slaves.stream().map(Slave::of).toList());
             Deployment deployment;
             try {
                 deployment = provisioner.get().deploy(context, monitor);
-                checkPublished(release, p, deployment);
+                if (release.isPresent()) {
+                    checkPublished(release.get(), p, deployment);
+                }
             } catch (ProvisioningException e) {
                 update(p.id(), current -> current.withStatus(Status.failed(e.getMessage(), clock.instant())));
                 return false;
@@ -275,7 +294,10 @@ public final class RequestEngine {
         }
     }
 
-    /** Records what a deployment of {@code deployed} (as it was when it started) achieved. */
+    /**
+     * Records what a deployment of {@code deployed} and {@code slaves} (as they were when it
+     * started) achieved. Revisions requested meanwhile stay to be deployed.
+     */
     private synchronized boolean applied(Partition deployed, List<Partition> slaves, Deployment d) {
         Status.Phase wanted = Status.phaseOf(deployed.requestedState());
         if (d.phase() != wanted) {
@@ -287,26 +309,36 @@ public final class RequestEngine {
             removeDestroyed(deployed);
             return true;
         }
-        update(deployed.id(), current -> current.deployed(deployed.revision(),
-                new Status(d.phase(), "", clock.instant()), d.connectionParameters()));
+        update(deployed.id(), current -> current.deployed(deployed.revision(), reached(d.phase(), deployed, current),
+                d.connectionParameters()));
         for (Partition slave : slaves) {
             Parameters published = d.slaveConnectionParameters().get(slave.id());
             if (slave.requestedState() == RequestedState.DESTROYED) {
-                delete(slave);
+                delete(slave.id());
             } else if (published == null) {
                 update(slave.id(), current -> current.withStatus(notReady("its master '" + deployed.reference()
                         + "' published nothing for it")));
             } else {
                 update(slave.id(), current -> current.deployed(slave.revision(),
-                        new Status(Status.phaseOf(slave.requestedState()), "", clock.instant()), published));
+                        reached(Status.phaseOf(slave.requestedState()), slave, current), published));
             }
         }
         return workspace.partition(deployed.id()).map(Partition::isReady).orElse(true);
     }
 
-    /** A destroyed partition goes away; so do the instances it requested, and its slaves look for a new master. */
+    /** The status once {@code deployed} reached {@code phase}; says so when a newer revision is waiting. */
+    private Status reached(Status.Phase phase, Partition deployed, Partition current) {
+        String message = current.revision() > deployed.revision()
+                ? "revision " + deployed.revision() + " deployed; waiting to deploy revision " + current.revision() : "";
+        return new Status(phase, message, clock.instant());
+    }
+
+    /**
+     * A destroyed partition goes away, last: first the instances it requested are marked destroyed
+     * and its slaves look for a new master, so that a failure half way leaves it there to be
+     * destroyed again, and nothing orphaned.
+     */
     private void removeDestroyed(Partition destroyed) {
-        delete(destroyed);
         for (Partition p : workspace.partitions()) {
             if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED) {
                 Partition child = p.withRequest(p.request().withState(RequestedState.DESTROYED),
@@ -314,11 +346,16 @@ public final class RequestEngine {
                 store(child, InstanceEvent.Kind.CHANGED);
                 touchMaster(child, "slave '" + child.reference() + "' destroyed");
             } else if (p.shared() && destroyed.id().equals(p.masterId())) {
-                Partition orphan = attach(p.withMaster(null).withRequest(p.request(), notReady("its master was destroyed")));
-                store(orphan, InstanceEvent.Kind.CHANGED);
-                touchMaster(orphan, "slave '" + orphan.reference() + "' lost its master");
+                if (p.requestedState() == RequestedState.DESTROYED) {
+                    delete(p.id()); // its master is gone with it: no other master need hear of it
+                } else {
+                    Partition orphan = attach(p.withMaster(null).withRequest(p.request(), notReady("its master was destroyed")));
+                    store(orphan, InstanceEvent.Kind.CHANGED);
+                    touchMaster(orphan, "slave '" + orphan.reference() + "' lost its master");
+                }
             }
         }
+        delete(destroyed.id());
     }
 
     private void checkPublished(LoadedRelease release, Partition p, Deployment d) throws ProvisioningException {
@@ -350,12 +387,13 @@ public final class RequestEngine {
         return (shared ? "a shared " : "a ") + "'" + type + "' instance of release " + release;
     }
 
-    private Partition create(InstanceRequest request, String tree, Partition requester) {
-        Partition p = new Partition(nextInstanceGuid(), request.reference(), request.releaseUri(),
-                request.softwareType(), request.shared(), request.parameters(), request.state(), request.filter(),
+    private Partition create(InstanceRequest request, Partition requester) {
+        String id = nextInstanceGuid();
+        Partition p = new Partition(id, request.reference(), request.releaseUri(), request.softwareType(),
+                request.shared(), request.parameters(), request.state(), request.filter(),
                 notReady("waiting to be deployed"), Parameters.EMPTY,
                 request.filter().get(Filter.COMPUTER_GUID).orElse(null), null,
-                requester == null ? null : requester.id(), tree, 1, 0);
+                requester == null ? null : requester.id(), requester == null ? id : requester.instanceTree(), 1, 0);
         if (p.shared()) {
             p = attach(p);
         } else if (provisioners.find(p.releaseUri(), p.softwareType()).isEmpty()) {
@@ -371,22 +409,31 @@ public final class RequestEngine {
         return p.shared() && p.masterId() != null && workspace.partition(p.masterId()).isEmpty();
     }
 
-    /** The master of a shared partition, attaching one if a candidate appeared since. */
+    /**
+     * The master of a shared partition, attaching one if a candidate appeared since; a destroyed
+     * slave that never had a master is simply removed.
+     */
     private synchronized Optional<Partition> attachedMaster(Partition shared) {
-        Partition stored = workspace.partition(shared.id()).orElse(shared);
-        Partition current = stored;
+        Optional<Partition> stored = workspace.partition(shared.id());
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        Partition current = stored.get();
         if (orphaned(current)) {
             current = current.withMaster(null).withRequest(current.request(), notReady("its master is gone"));
         }
+        if (current.masterId() == null && current.requestedState() == RequestedState.DESTROYED) {
+            delete(current.id()); // no master ever deployed it, or its master is gone: nothing to undo
+            return Optional.empty();
+        }
         if (current.masterId() == null) {
             Partition attached = attach(current);
+            if (!sameIgnoringTime(attached, stored.get())) {
+                store(attached, InstanceEvent.Kind.CHANGED);
+            }
             if (attached.masterId() == null) {
-                if (!attached.equals(stored)) {
-                    store(attached, InstanceEvent.Kind.CHANGED);
-                }
                 return Optional.empty();
             }
-            store(attached, InstanceEvent.Kind.CHANGED);
             touchMaster(attached, "slave '" + attached.reference() + "' attached");
             current = attached;
         }
@@ -430,11 +477,6 @@ public final class RequestEngine {
                         InstanceEvent.Kind.CHANGED));
     }
 
-    private Optional<Partition> find(String tree, String reference) {
-        return workspace.partitions().stream()
-                .filter(p -> p.instanceTree().equals(tree) && p.reference().equals(reference)).findFirst();
-    }
-
     private String nextInstanceGuid() {
         try {
             return workspace.nextInstanceGuid();
@@ -452,8 +494,22 @@ public final class RequestEngine {
         return Status.notReady(reason, clock.instant());
     }
 
-    private synchronized void update(String id, java.util.function.UnaryOperator<Partition> change) {
-        workspace.partition(id).ifPresent(current -> store(change.apply(current), InstanceEvent.Kind.CHANGED));
+    /** Changes a stored partition; a change that only moves the status's time is not one. */
+    private synchronized void update(String id, UnaryOperator<Partition> change) {
+        workspace.partition(id).ifPresent(current -> {
+            Partition changed = change.apply(current);
+            if (!sameIgnoringTime(changed, current)) {
+                store(changed, InstanceEvent.Kind.CHANGED);
+            }
+        });
+    }
+
+    private static boolean sameIgnoringTime(Partition a, Partition b) {
+        return untimed(a).equals(untimed(b));
+    }
+
+    private static Partition untimed(Partition p) {
+        return p.withStatus(new Status(p.status().phase(), p.status().message(), Instant.EPOCH));
     }
 
     private synchronized void store(Partition p, InstanceEvent.Kind kind) {
@@ -462,22 +518,20 @@ public final class RequestEngine {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + p.reference() + " in " + workspace.directory(), e);
         }
-        fire(new InstanceEvent(kind, p));
+        events.queue(new InstanceEvent(kind, p));
     }
 
-    private synchronized void delete(Partition p) {
+    private synchronized void delete(String id) {
+        Optional<Partition> gone = workspace.partition(id);
+        if (gone.isEmpty()) {
+            return;
+        }
         try {
-            workspace.deletePartition(p.id());
+            workspace.deletePartition(id);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + p.reference() + " from " + workspace.directory(), e);
+            throw new UncheckedIOException("cannot remove " + gone.get().reference() + " from " + workspace.directory(), e);
         }
-        fire(new InstanceEvent(InstanceEvent.Kind.REMOVED, p));
-    }
-
-    private void fire(InstanceEvent event) {
-        for (InstanceListener l : listeners) {
-            l.instanceChanged(event);
-        }
+        events.queue(new InstanceEvent(InstanceEvent.Kind.REMOVED, gone.get()));
     }
 
     /** What one deployment gives its provisioner. */

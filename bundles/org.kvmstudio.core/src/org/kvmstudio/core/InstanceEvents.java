@@ -1,0 +1,66 @@
+package org.kvmstudio.core;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.eclipse.core.runtime.ISafeRunnable;
+import org.eclipse.core.runtime.SafeRunner;
+import org.kvmstudio.model.InstanceEvent;
+import org.kvmstudio.model.InstanceListener;
+
+/**
+ * The engine's listeners and the events waiting for them. Events are queued while the engine holds
+ * its lock and delivered after it lets go, in order, one thread at a time: a listener may then call
+ * the engine back, or wait for the UI thread, without deadlocking it, and one that throws is logged
+ * without cutting a change short.
+ */
+final class InstanceEvents {
+
+    private final List<InstanceListener> listeners = new CopyOnWriteArrayList<>();
+    private final Queue<InstanceEvent> pending = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock delivering = new ReentrantLock();
+
+    void add(InstanceListener listener) {
+        listeners.add(listener);
+    }
+
+    void remove(InstanceListener listener) {
+        listeners.remove(listener);
+    }
+
+    void queue(InstanceEvent event) {
+        pending.add(event);
+    }
+
+    /**
+     * Delivers what is queued, unless {@code engine}'s lock is held by this thread (then the caller
+     * delivers later) or another thread is delivering (it picks these up before it stops).
+     */
+    void deliver(Object engine) {
+        while (!pending.isEmpty() && !Thread.holdsLock(engine) && delivering.tryLock()) {
+            try {
+                for (InstanceEvent event = pending.poll(); event != null; event = pending.poll()) {
+                    for (InstanceListener listener : listeners) {
+                        InstanceEvent e = event;
+                        SafeRunner.run(new ISafeRunnable() {
+                            @Override
+                            public void run() {
+                                listener.instanceChanged(e);
+                            }
+
+                            @Override
+                            public void handleException(Throwable exception) {
+                                // SafeRunner has logged it; the other listeners still hear of the change
+                            }
+                        });
+                    }
+                }
+            } finally {
+                delivering.unlock();
+            }
+        }
+    }
+}
