@@ -61,6 +61,15 @@ class RequestEngineTest {
                 .withParameters(Parameters.of(Map.of("host", "10.0.0.2", "port", 6080)));
     }
 
+    /** A user's request made while a provisioner runs (inside a lambda, so without checked exceptions). */
+    private Partition requestFromAProvisioner(InstanceRequest request) {
+        try {
+            return fx.engine.request(request);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void process() {
         fx.engine.process(new NullProgressMonitor());
     }
@@ -408,11 +417,7 @@ class RequestEngineTest {
         List<Partition> during = new ArrayList<>();
         provisioner.extra = c -> {
             if (during.isEmpty() && c.partition().reference().equals("vm")) {
-                try {
-                    during.add(fx.engine.request(kvm("vm", Map.of("ram-size", 4096))));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                during.add(requestFromAProvisioner(kvm("vm", Map.of("ram-size", 4096))));
             }
             return Parameters.EMPTY;
         };
@@ -438,12 +443,8 @@ class RequestEngineTest {
         List<Partition> during = new ArrayList<>();
         provisioner.extra = c -> {
             if (during.isEmpty()) {
-                try {
-                    during.add(fx.engine.request(slave("console").withParameters(
-                            Parameters.of(Map.of("host", "10.0.0.2", "port", 6081)))));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                during.add(requestFromAProvisioner(slave("console").withParameters(
+                        Parameters.of(Map.of("host", "10.0.0.2", "port", 6081)))));
             }
             return Parameters.EMPTY;
         };
