@@ -250,12 +250,19 @@ class RequestEngineTest {
         assertTrue(wrong.status().message().contains("SOFTINST-999"), wrong.status().message());
     }
 
+    /** A frontend master and one slave on it, both deployed by the scripted provisioner. */
+    private Partition deployedMasterWithSlave(String master, String slave) throws Exception {
+        fx.install(provisioner);
+        Partition m = fx.engine.request(frontend(master));
+        fx.engine.request(slave(slave));
+        process();
+        assertTrue(fx.engine.instance(slave).orElseThrow().isReady());
+        return m;
+    }
+
     @Test
     void slavesOfADestroyedMasterMoveToTheRemainingOne() throws Exception {
-        fx.install(provisioner);
-        Partition a = fx.engine.request(frontend("front-a"));
-        fx.engine.request(slave("console"));
-        process();
+        Partition a = deployedMasterWithSlave("front-a", "console");
         Partition b = fx.engine.request(frontend("front-b"));
         process();
         fx.engine.request(frontend("front-a").withState(RequestedState.DESTROYED));
@@ -270,10 +277,7 @@ class RequestEngineTest {
 
     @Test
     void aSlaveWhoseMasterFileWasLostFindsAnotherMaster() throws Exception {
-        fx.install(provisioner);
-        Partition a = fx.engine.request(frontend("front-a"));
-        fx.engine.request(slave("console"));
-        process();
+        Partition a = deployedMasterWithSlave("front-a", "console");
         Files.writeString(dir.resolve("partitions").resolve(a.id() + ".json"), "{ truncated");
         fx.restart();
         assertEquals(1, fx.studio.loadProblems().size(), "the unreadable master was set aside");

@@ -2,7 +2,6 @@ package org.kvmstudio.core;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import org.kvmstudio.model.InvalidParametersException;
@@ -31,10 +30,6 @@ public final class ReleaseCatalog {
 
     public synchronized List<LoadedRelease> releases() {
         return List.copyOf(releases.values());
-    }
-
-    public synchronized Optional<LoadedRelease> find(String uri) {
-        return Optional.ofNullable(releases.get(uri));
     }
 
     /** @throws IllegalArgumentException naming the releases that exist, when {@code uri} is unknown */

@@ -258,10 +258,11 @@ public final class RequestEngine {
                 update(p.id(), current -> current.withStatus(notReady(noProvisioner(current))));
                 return false;
             }
-            Optional<LoadedRelease> release = catalog.find(p.releaseUri());
+            LoadedRelease release = null;
             Parameters effective;
             try {
-                effective = catalog.release(p.releaseUri()).inputFor(p.softwareType(), false).withDefaults(p.parameters());
+                release = catalog.release(p.releaseUri());
+                effective = release.inputFor(p.softwareType(), false).withDefaults(p.parameters());
             } catch (IllegalArgumentException e) {
                 if (p.requestedState() != RequestedState.DESTROYED) {
                     update(p.id(), current -> current.withStatus(notReady(e.getMessage())));
@@ -275,8 +276,8 @@ public final class RequestEngine {
             Deployment deployment;
             try {
                 deployment = provisioner.get().deploy(context, monitor);
-                if (release.isPresent()) {
-                    checkPublished(release.get(), p, deployment);
+                if (release != null) {
+                    checkPublished(release, p, deployment);
                 }
             } catch (ProvisioningException e) {
                 update(p.id(), current -> current.withStatus(Status.failed(e.getMessage(), clock.instant())));

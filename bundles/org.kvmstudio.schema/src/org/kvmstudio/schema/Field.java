@@ -205,7 +205,6 @@ public final class Field {
             }
             return this;
         }
-        public boolean hasChoices() { return !choices.isEmpty(); }
         public Builder constValue(Object v) { if (!hasConst) { hasConst = true; constValue = v; } return this; }
         public Builder minimum(BigDecimal v) { if (minimum == null) { minimum = v; } return this; }
         public Builder maximum(BigDecimal v) { if (maximum == null) { maximum = v; } return this; }
@@ -225,7 +224,6 @@ public final class Field {
         public Builder readOnly(boolean v) { readOnly |= v; return this; }
         public Builder defaultValue(Object v) { if (!hasDefault) { hasDefault = true; defaultValue = v; } return this; }
         public Builder items(Field v) { if (items == null) { items = v; } return this; }
-        public boolean hasProperty(String n) { return properties.containsKey(n); }
         public Builder property(Field f) { properties.putIfAbsent(f.name(), f); return this; }
         public Builder patternProperty(String regex, Field f) { patternProperties.putIfAbsent(regex, f); return this; }
         public Builder closed(boolean v) { closed |= v; return this; }

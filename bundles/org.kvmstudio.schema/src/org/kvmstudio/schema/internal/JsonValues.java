@@ -67,14 +67,7 @@ public final class JsonValues {
         return MAPPER.valueToTree(parameters.asMap());
     }
 
-    public static JsonNode toJson(Object value) {
-        return MAPPER.valueToTree(value);
-    }
 
-    @SuppressWarnings("unchecked")
-    public static Parameters toParameters(JsonNode object) {
-        return Parameters.of((Map<String, ?>) toJava(object));
-    }
 
     /** Escapes one JSON pointer segment (RFC 6901). */
     public static String pointerSegment(String name) {
