@@ -3,7 +3,9 @@ package org.kvmstudio.core;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +15,35 @@ import org.kvmstudio.core.provisioning.Provisioner;
 import org.kvmstudio.release.kvm.KvmRelease;
 import org.kvmstudio.schema.SchemaLoadException;
 
-/** A studio on a real workspace folder with the real kvm release, at a fixed time. */
+/** A studio on a real workspace folder with the real kvm release, on a clock the test moves. */
 final class EngineFixture implements AutoCloseable {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
+    /** Stands still until the test moves it, so that times in statuses are exact and back-off is under control. */
+    static final class TestClock extends Clock {
+        private Instant now = Instant.parse("2026-11-26T12:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            return now;
+        }
+
+        synchronized void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
 
     final Path dir;
+    final TestClock clock = new TestClock();
     private final List<Provisioner> installed = new ArrayList<>();
     Studio studio;
     RequestEngine engine;
@@ -34,7 +59,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     private void open() throws IOException, SchemaLoadException {
-        studio = Studio.open(dir, CLOCK);
+        studio = Studio.open(dir, clock);
         studio.releases().add(new KvmRelease());
         engine = studio.engine();
     }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -20,14 +19,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kvmstudio.core.provisioning.ProvisioningException;
+import org.kvmstudio.model.ConflictException;
 import org.kvmstudio.model.Filter;
 import org.kvmstudio.model.InstanceEvent;
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.InvalidParametersException;
+import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
 import org.kvmstudio.model.Status;
+import org.kvmstudio.model.UnknownInstanceException;
 
 /** SlapOS request semantics of the engine, on a real workspace and the real kvm release. */
 class RequestEngineTest {
@@ -157,13 +159,13 @@ class RequestEngineTest {
         assertEquals(stopped.parameters(), destroying.parameters());
         assertEquals(destroying, fx.engine.request(InstanceRequest.of("kvm", "vm").withState(RequestedState.DESTROYED)),
                 "destroying twice is idempotent");
-        IllegalStateException revive = assertThrows(IllegalStateException.class, () -> fx.engine.request(kvm("vm", Map.of())));
+        ConflictException revive = assertThrows(ConflictException.class, () -> fx.engine.request(kvm("vm", Map.of())));
         assertTrue(revive.getMessage().contains("is being destroyed"), revive.getMessage());
         process();
         assertEquals(RequestedState.DESTROYED, provisioner.calls.get(2).state());
         assertTrue(fx.engine.instance("vm").isEmpty(), "a destroyed partition is gone");
         assertTrue(fx.engine.partitions().isEmpty());
-        assertThrows(NoSuchElementException.class,
+        assertThrows(UnknownInstanceException.class,
                 () -> fx.engine.request(InstanceRequest.of("kvm", "vm").withState(RequestedState.DESTROYED)));
         // the reference can be used again, for a new partition
         Partition reborn = fx.engine.request(kvm("vm", Map.of()));
@@ -175,18 +177,18 @@ class RequestEngineTest {
         InvalidParametersException bad = assertThrows(InvalidParametersException.class,
                 () -> fx.engine.request(kvm("vm", Map.of("ram-size", 1000, "colour", "blue"))));
         assertEquals(List.of("/ram-size", "/colour"), bad.problems().stream().map(p -> p.pointer()).toList());
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+        InvalidRequestException type = assertThrows(InvalidRequestException.class,
                 () -> fx.engine.request(kvm("vm", Map.of()).withSoftwareType("kvm-cluster")));
         assertTrue(type.getMessage().contains("has no software type 'kvm-cluster'"), type.getMessage());
-        IllegalArgumentException release = assertThrows(IllegalArgumentException.class,
+        InvalidRequestException release = assertThrows(InvalidRequestException.class,
                 () -> fx.engine.request(InstanceRequest.of("erp5", "vm")));
         assertTrue(release.getMessage().contains("unknown software release 'erp5'"), release.getMessage());
         assertTrue(fx.engine.partitions().isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> InstanceRequest.of("kvm", "a/b"));
-        assertThrows(IllegalArgumentException.class, () -> InstanceRequest.of("kvm", " "));
+        assertThrows(InvalidRequestException.class, () -> InstanceRequest.of("kvm", "a/b"));
+        assertThrows(InvalidRequestException.class, () -> InstanceRequest.of("kvm", " "));
 
         fx.engine.request(kvm("vm", Map.of()));
-        IllegalArgumentException change = assertThrows(IllegalArgumentException.class,
+        ConflictException change = assertThrows(ConflictException.class,
                 () -> fx.engine.request(kvm("vm", Map.of()).withSoftwareType("kvm+")));
         assertTrue(change.getMessage().contains("cannot change that"), change.getMessage());
         assertEquals(1, fx.engine.instance("vm").orElseThrow().revision());
@@ -299,7 +301,7 @@ class RequestEngineTest {
         assertTrue(fx.engine.instance("pinned").orElseThrow().isReady());
         assertEquals(fx.engine.instance("pinned").orElseThrow(), fx.engine.request(slave("pinned")),
                 "a request without a filter keeps the placement");
-        IllegalArgumentException move = assertThrows(IllegalArgumentException.class, () -> fx.engine.request(slave("pinned")
+        ConflictException move = assertThrows(ConflictException.class, () -> fx.engine.request(slave("pinned")
                 .withFilter(Filter.of(Map.of(Filter.INSTANCE_GUID, fx.engine.instance("front-a").orElseThrow().id())))));
         assertTrue(move.getMessage().contains("cannot change"), move.getMessage());
 
@@ -366,10 +368,11 @@ class RequestEngineTest {
         process();
         Partition failed = fx.engine.instance("vm").orElseThrow();
         assertEquals(Status.Phase.FAILED, failed.status().phase());
-        assertEquals("libvirt: cannot create domain 'vm': no space left", failed.status().message());
+        assertEquals("libvirt: cannot create domain 'vm': no space left (attempt 1; next try in 1 s)", failed.status().message());
         assertThrows(ResourceNotReadyException.class, () -> fx.engine.connectionParameters("vm"));
+        fx.clock.advance(java.time.Duration.ofSeconds(1));
         process();
-        assertTrue(fx.engine.instance("vm").orElseThrow().isReady(), "the next run retries");
+        assertTrue(fx.engine.instance("vm").orElseThrow().isReady(), "the next run once the back-off passed retries");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.kvmstudio.core.provisioning.Deployment;
 import org.kvmstudio.core.provisioning.Provisioner;
 import org.kvmstudio.core.provisioning.ProvisioningContext;
 import org.kvmstudio.core.provisioning.ProvisioningException;
+import org.kvmstudio.core.provisioning.SlaveDeployment;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.RequestedState;
 import org.kvmstudio.model.Slave;
@@ -35,6 +36,9 @@ final class ScriptedProvisioner implements Provisioner {
     Function<ProvisioningContext, Parameters> extra = c -> Parameters.EMPTY;
     /** Publishes a value the output schema refuses, when set. */
     boolean publishInvalid;
+    /** What the master achieves for each slave (reached, by default), given what it would publish. */
+    java.util.function.BiFunction<Slave, Parameters, SlaveDeployment> slaveOutcome =
+            (s, published) -> SlaveDeployment.reached(Status.phaseOf(s.state()), published);
 
     @Override
     public String releaseUri() {
@@ -66,11 +70,11 @@ final class ScriptedProvisioner implements Provisioner {
                     "vnc-port", publishInvalid ? "not a port" : "5900"));
         };
         published = published.merge(extra.apply(context));
-        Map<String, Parameters> slaves = new LinkedHashMap<>();
+        Map<String, SlaveDeployment> slaves = new LinkedHashMap<>();
         for (Slave s : context.slaves()) {
             if (s.state() != RequestedState.DESTROYED) {
-                slaves.put(s.id(), Parameters.of(Map.of("url", "https://" + published.get("domain").orElse("?") + ":4443/"
-                        + s.reference(), "resource", s.reference())));
+                slaves.put(s.id(), slaveOutcome.apply(s, Parameters.of(Map.of("url", "https://"
+                        + published.get("domain").orElse("?") + ":4443/" + s.reference(), "resource", s.reference()))));
             }
         }
         return Deployment.reached(Status.phaseOf(p.requestedState()), published).withSlaves(slaves);

@@ -1,17 +1,26 @@
 package org.kvmstudio.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.core.provisioning.Backend;
+import org.kvmstudio.core.provisioning.BackendSession;
+import org.kvmstudio.core.provisioning.Provisioner;
 import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.schema.LoadedRelease;
 import org.kvmstudio.schema.ReleaseProvider;
@@ -24,29 +33,25 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.ServiceTracker;
 
-/** The studio as the application gets it: a Declarative Services component on the default workspace. */
+/** Studios as the application gets them: from a Declarative Services component, with what is installed. */
 class StudioServiceTest {
 
     @TempDir
     Path dir;
-    private ServiceRegistration<ReleaseProvider> broken;
+    private final List<ServiceRegistration<?>> registered = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
-        System.clearProperty(Workspace.LOCATION_PROPERTY);
-        if (broken != null) {
-            broken.unregister();
-        }
+        registered.forEach(ServiceRegistration::unregister);
     }
 
     @Test
-    void theStudioServiceOpensTheWorkspaceWithTheInstalledReleasesAndClosesItOnStop() throws Exception {
-        System.setProperty(Workspace.LOCATION_PROPERTY, dir.toString());
+    void theServiceOpensWorkspacesWithTheInstalledReleasesAndBackendsAndTheirSessionsEndWithThem() throws Exception {
         Bundle core = FrameworkUtil.getBundle(Studio.class);
         core.start(Bundle.START_TRANSIENT);
         FrameworkUtil.getBundle(org.kvmstudio.release.kvm.KvmRelease.class).start(Bundle.START_TRANSIENT);
         BundleContext context = core.getBundleContext();
-        broken = context.registerService(ReleaseProvider.class, new ReleaseProvider() {
+        registered.add(context.registerService(ReleaseProvider.class, new ReleaseProvider() {
             @Override
             public String releaseUri() {
                 return "broken";
@@ -56,31 +61,50 @@ class StudioServiceTest {
             public LoadedRelease load() throws SchemaLoadException {
                 throw new SchemaLoadException("software.cfg.json: not valid JSON");
             }
-        }, null);
+        }, null));
+        List<String> sessionEvents = new ArrayList<>();
+        ScriptedProvisioner provisioner = new ScriptedProvisioner();
+        registered.add(context.registerService(Backend.class, site -> {
+            sessionEvents.add("opened " + site.workspaceDirectory().getFileName());
+            return new BackendSession() {
+                @Override
+                public List<Provisioner> provisioners() {
+                    return List.of(provisioner);
+                }
 
-        ServiceTracker<Studio, Studio> tracker = new ServiceTracker<>(context, Studio.class, null);
+                @Override
+                public void close() {
+                    sessionEvents.add("closed");
+                }
+            };
+        }, null));
+
+        ServiceTracker<StudioService, StudioService> tracker = new ServiceTracker<>(context, StudioService.class, null);
         tracker.open();
         try {
-            Studio studio = tracker.waitForService(10_000);
-            assertNotNull(studio, "Declarative Services offers the studio");
-            assertEquals(dir.toRealPath(), studio.workspaceDirectory());
+            StudioService service = tracker.waitForService(10_000);
+            assertNotNull(service, "Declarative Services offers the studio service");
+            Studio studio = service.open(dir.resolve("ws"));
+            assertEquals(dir.resolve("ws").toRealPath(), studio.workspaceDirectory());
             assertEquals("kvm", studio.releases().release("kvm").release().uri(), "the kvm release joined the catalog");
-            assertThrows(IllegalArgumentException.class, () -> studio.releases().release("broken"),
+            assertThrows(InvalidRequestException.class, () -> studio.releases().release("broken"),
                     "a release that cannot be loaded is left out, the others stay");
+            assertEquals(List.of("opened ws"), sessionEvents, "the backend works for the workspace opened");
             studio.engine().request(InstanceRequest.of("kvm", "vm").withParameters(Parameters.of(Map.of("ram-size", 2048))));
-            try (var files = Files.list(dir.resolve("partitions"))) {
+            studio.engine().process(new NullProgressMonitor());
+            assertTrue(studio.engine().instance("vm").orElseThrow().isReady(), "deployed by the backend's provisioner");
+            try (var files = Files.list(dir.resolve("ws").resolve("partitions"))) {
                 assertEquals(1, files.count());
             }
-            assertThrows(WorkspaceLockedException.class, () -> Workspace.open(dir), "the studio holds the workspace");
+            assertThrows(WorkspaceLockedException.class, () -> Workspace.open(dir.resolve("ws")), "the studio holds the workspace");
+            service.close(studio);
+            assertEquals(List.of("opened ws", "closed"), sessionEvents);
+            try (Workspace reopened = Workspace.open(dir.resolve("ws"))) {
+                assertEquals("vm", reopened.partitions().get(0).reference());
+            }
+            assertFalse(provisioner.calls.isEmpty());
         } finally {
             tracker.close();
-        }
-        // the application stops: DS deactivates the studio, which closes (and unlocks) the workspace
-        core.stop(Bundle.STOP_TRANSIENT);
-        try (Workspace reopened = Workspace.open(dir)) {
-            assertEquals("vm", reopened.partitions().get(0).reference());
-        } finally {
-            core.start(Bundle.START_TRANSIENT);
         }
     }
 }

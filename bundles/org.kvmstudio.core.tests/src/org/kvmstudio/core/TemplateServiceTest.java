@@ -10,13 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.model.ConflictException;
 import org.kvmstudio.model.InvalidParametersException;
+import org.kvmstudio.model.InvalidRequestException;
+import org.kvmstudio.model.UnknownInstanceException;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Template;
@@ -56,7 +58,7 @@ class TemplateServiceTest {
         InvalidParametersException bad = assertThrows(InvalidParametersException.class, () -> templates.save(
                 new Template("bad", "", "kvm", "default", false, Parameters.of(Map.of("cpu-count", 0)))));
         assertEquals("/cpu-count", bad.problems().get(0).pointer());
-        assertThrows(IllegalArgumentException.class, () -> new Template("../escape", "", "kvm", "default", false, null));
+        assertThrows(InvalidRequestException.class, () -> new Template("../escape", "", "kvm", "default", false, null));
         assertEquals(1, templates.templates().size());
     }
 
@@ -69,7 +71,7 @@ class TemplateServiceTest {
         assertEquals(4L, p.parameters().get("cpu-count").orElseThrow(), "overrides win over the template");
         assertEquals(p, templates.apply("big vm", "vm-from-template", Parameters.of(Map.of("cpu-count", 4))),
                 "applying twice is the same idempotent request");
-        assertThrows(NoSuchElementException.class, () -> templates.apply("nope", "x", Parameters.EMPTY));
+        assertThrows(UnknownInstanceException.class, () -> templates.apply("nope", "x", Parameters.EMPTY));
         Partition aliased = templates.apply("big vm", "other", Parameters.of(Map.of("ndb_ip", "nbd.elsewhere.example")));
         assertEquals("nbd.elsewhere.example", aliased.parameters().get("nbd-host").orElseThrow(),
                 "an override under an older name still wins over the template");
@@ -103,7 +105,7 @@ class TemplateServiceTest {
         templates.delete("big vm");
         assertTrue(templates.templates().isEmpty());
         assertEquals(saved, templates.importFrom(file, false));
-        IllegalStateException exists = assertThrows(IllegalStateException.class, () -> templates.importFrom(file, false));
+        ConflictException exists = assertThrows(ConflictException.class, () -> templates.importFrom(file, false));
         assertTrue(exists.getMessage().contains("exists"), exists.getMessage());
         assertEquals(saved, templates.importFrom(file, true));
     }

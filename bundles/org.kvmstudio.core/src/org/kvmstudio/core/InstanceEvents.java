@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
 
 import org.eclipse.core.runtime.ISafeRunnable;
 import org.eclipse.core.runtime.SafeRunner;
@@ -13,15 +13,20 @@ import org.kvmstudio.model.InstanceListener;
 
 /**
  * The engine's listeners and the events waiting for them. Events are queued while the engine holds
- * its lock and delivered after it lets go, in order, one thread at a time: a listener may then call
- * the engine back, or wait for the UI thread, without deadlocking it, and one that throws is logged
- * without cutting a change short.
+ * its lock and delivered after it lets go, in order, by one thread at a time: a listener may then
+ * call the engine back, or wait for the UI thread, without deadlocking it, and one that throws is
+ * logged without cutting a change short.
+ *
+ * <p>A listener that changes the engine queues more events; they are delivered after the current
+ * event has reached every listener, by the loop already delivering, never from inside that call
+ * (which would let later events overtake earlier ones).
  */
 final class InstanceEvents {
 
     private final List<InstanceListener> listeners = new CopyOnWriteArrayList<>();
     private final Queue<InstanceEvent> pending = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock delivering = new ReentrantLock();
+    /** Not reentrant, unlike a ReentrantLock: the delivering thread must not deliver again from a listener. */
+    private final Semaphore delivering = new Semaphore(1);
 
     void add(InstanceListener listener) {
         listeners.add(listener);
@@ -37,10 +42,10 @@ final class InstanceEvents {
 
     /**
      * Delivers what is queued, unless {@code engine}'s lock is held by this thread (then the caller
-     * delivers later) or another thread is delivering (it picks these up before it stops).
+     * delivers later) or a thread, this one included, is delivering (it picks these up before it stops).
      */
     void deliver(Object engine) {
-        while (!pending.isEmpty() && !Thread.holdsLock(engine) && delivering.tryLock()) {
+        while (!pending.isEmpty() && !Thread.holdsLock(engine) && delivering.tryAcquire()) {
             try {
                 for (InstanceEvent event = pending.poll(); event != null; event = pending.poll()) {
                     for (InstanceListener listener : listeners) {
@@ -59,7 +64,7 @@ final class InstanceEvents {
                     }
                 }
             } finally {
-                delivering.unlock();
+                delivering.release();
             }
         }
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.kvmstudio.model.InvalidParametersException;
+import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.schema.LoadedRelease;
 import org.kvmstudio.schema.ParameterSchema;
@@ -32,11 +33,11 @@ public final class ReleaseCatalog {
         return List.copyOf(releases.values());
     }
 
-    /** @throws IllegalArgumentException naming the releases that exist, when {@code uri} is unknown */
+    /** @throws InvalidRequestException naming the releases that exist, when {@code uri} is unknown */
     public synchronized LoadedRelease release(String uri) {
         LoadedRelease r = releases.get(uri);
         if (r == null) {
-            throw new IllegalArgumentException("unknown software release '" + uri + "'; installed: " + releases.keySet());
+            throw new InvalidRequestException("unknown software release '" + uri + "'; installed: " + releases.keySet());
         }
         return r;
     }
@@ -51,7 +52,7 @@ public final class ReleaseCatalog {
      * against the type's input schema.
      *
      * @throws InvalidParametersException listing every problem
-     * @throws IllegalArgumentException when the release or type does not exist
+     * @throws InvalidRequestException when the release or type does not exist
      */
     public Parameters checkedParameters(String uri, String softwareType, boolean shared, Parameters parameters) {
         ParameterSchema schema = release(uri).inputFor(softwareType, shared);

@@ -3,35 +3,46 @@ package org.kvmstudio.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
 import java.util.function.UnaryOperator;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.kvmstudio.core.provisioning.Deployment;
+import org.kvmstudio.core.provisioning.Observation;
 import org.kvmstudio.core.provisioning.Provisioner;
 import org.kvmstudio.core.provisioning.ProvisioningContext;
 import org.kvmstudio.core.provisioning.ProvisioningException;
+import org.kvmstudio.core.provisioning.SlaveDeployment;
+import org.kvmstudio.model.ConflictException;
 import org.kvmstudio.model.Filter;
 import org.kvmstudio.model.InstanceEvent;
 import org.kvmstudio.model.InstanceListener;
 import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.ParameterProblem;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
 import org.kvmstudio.model.Slave;
 import org.kvmstudio.model.Status;
+import org.kvmstudio.model.UnknownInstanceException;
 import org.kvmstudio.schema.LoadedRelease;
-import org.kvmstudio.workspace.Workspace;
+import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.workspace.PartitionState;
+import org.kvmstudio.workspace.PartitionStore;
 
 /**
  * Turns SlapOS-style requests into partitions and has provisioners deploy them.
@@ -40,7 +51,12 @@ import org.kvmstudio.workspace.Workspace;
  * the parameters against the software type's schema, and is idempotent per reference (the same
  * request again changes nothing; a changed parameter set or state updates the same partition).
  * {@link #process} then deploys what is not ready, which is long work a Job runs. A partition is
- * "not ready" until its provisioner has deployed its latest request.
+ * "not ready" until its provisioner has deployed its latest request; a master is deployed again
+ * while any of its slaves is behind, whatever order their files were written in.
+ *
+ * <p>What backends see happen outside deployments ({@link #observed}) becomes the partition's
+ * status: a VM found stopped while it should run is not ready, and the next pass deploys it again.
+ * A partition whose deployment failed waits before it is tried again ({@link Retries}).
  *
  * <p>Root requests are found by reference; the instances a partition requests are found by
  * reference within its instance tree, which is named by the root's instance guid so that a root
@@ -48,24 +64,29 @@ import org.kvmstudio.workspace.Workspace;
  */
 public final class RequestEngine {
 
-    private static final int PASSES = 4;
+    /** Passes of {@link #process(IProgressMonitor)}: each deploys what the previous ones requested; never reached by a real tree. */
+    static final int MAX_PASSES = 100;
+    private static final String CONNECTION_SECRETS = "connection-secrets";
+    private static final String PORTS = "ports";
 
-    private final Workspace workspace;
+    private final PartitionStore store;
     private final ReleaseCatalog catalog;
     private final ProvisionerRegistry provisioners;
     private final Clock clock;
     private final InstanceEvents events = new InstanceEvents();
+    private final Retries retries = new Retries();
     /** Partitions a provisioner is working on, so two jobs never deploy the same one at once. */
     private final Set<String> deploying = ConcurrentHashMap.newKeySet();
+    private final Object portLock = new Object();
 
-    public RequestEngine(Workspace workspace, ReleaseCatalog catalog, ProvisionerRegistry provisioners, Clock clock) {
-        this.workspace = workspace;
+    public RequestEngine(PartitionStore store, ReleaseCatalog catalog, ProvisionerRegistry provisioners, Clock clock) {
+        this.store = store;
         this.catalog = catalog;
         this.provisioners = provisioners;
         this.clock = clock;
     }
 
-    /** Told of every change, on the thread that made it, once the engine has let go of its lock. */
+    /** Told of every change, in order, once the engine has let go of its lock. */
     public void addListener(InstanceListener listener) {
         events.add(listener);
     }
@@ -76,37 +97,60 @@ public final class RequestEngine {
 
     /** All partitions, shared ones included, by instance guid. */
     public List<Partition> partitions() {
-        return workspace.partitions();
+        return store.partitions();
     }
 
     public Optional<Partition> partition(String id) {
-        return workspace.partition(id);
+        return store.partition(id);
     }
 
     /** The root instance a user requested under {@code reference}. */
     public Optional<Partition> instance(String reference) {
-        return workspace.partitions().stream().filter(p -> p.isRoot() && p.reference().equals(reference)).findFirst();
+        return store.partitions().stream().filter(p -> p.isRoot() && p.reference().equals(reference)).findFirst();
     }
 
     /** The partitions of the instance tree whose root was requested as {@code rootReference}, root first. */
     public List<Partition> tree(String rootReference) {
-        return instance(rootReference).map(root -> workspace.partitions().stream()
+        return instance(rootReference).map(root -> store.partitions().stream()
                 .filter(p -> p.instanceTree().equals(root.instanceTree()))
                 .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList()).orElse(List.of());
     }
 
     /**
-     * The connection parameters the root instance {@code reference} published.
+     * The connection parameters the root instance {@code reference} published, secret ones included.
      *
      * @throws ResourceNotReadyException while it is not deployed as last requested
-     * @throws NoSuchElementException when there is no such instance
+     * @throws UnknownInstanceException when there is no such instance
      */
     public Parameters connectionParameters(String reference) throws ResourceNotReadyException {
-        Partition p = instance(reference).orElseThrow(() -> new NoSuchElementException("there is no instance '" + reference + "'"));
+        Partition p = instance(reference).orElseThrow(() -> new UnknownInstanceException("there is no instance '" + reference + "'"));
         if (!p.isReady()) {
             throw new ResourceNotReadyException(reference, p.status().message());
         }
-        return p.connectionParameters();
+        return allConnectionParameters(p);
+    }
+
+    /**
+     * What {@code p} published, secret values included: those are kept in its private state, not in
+     * {@link Partition#connectionParameters()}, which events and files carry.
+     */
+    public Parameters allConnectionParameters(Partition p) {
+        try {
+            Object secrets = store.state(p.id()).get(CONNECTION_SECRETS).orElse(null);
+            return secrets instanceof Map<?, ?> map ? p.connectionParameters().merge(Parameters.of(castMap(map)))
+                    : p.connectionParameters();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the private state of " + p.reference(), e);
+        }
+    }
+
+    /** {@code p}'s parameters completed with its type's defaults; as they are when its schema cannot be loaded. */
+    public Parameters effectiveParameters(Partition p) {
+        try {
+            return catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()).withDefaults(p.parameters());
+        } catch (InvalidRequestException unknown) {
+            return p.parameters();
+        }
     }
 
     /**
@@ -114,10 +158,10 @@ public final class RequestEngine {
      * instance is the root of its own instance tree.
      *
      * @throws org.kvmstudio.model.InvalidParametersException when the parameters do not fit the type's schema
-     * @throws IllegalArgumentException for an unknown release or type, or a request that would change
-     *         an instance's release, type, sharing or placement
-     * @throws IllegalStateException when the instance is being destroyed
-     * @throws NoSuchElementException when destroying an instance that does not exist
+     * @throws InvalidRequestException for an unknown release or type
+     * @throws ConflictException for a request that would change an instance's release, type, sharing or
+     *         placement, or revive one being destroyed
+     * @throws UnknownInstanceException when destroying an instance that does not exist
      */
     public Partition request(InstanceRequest request) throws IOException {
         try {
@@ -129,14 +173,63 @@ public final class RequestEngine {
         }
     }
 
+    /**
+     * Destroys the partition with instance guid {@code id}, whatever it is: a root, an instance another
+     * requested, a slave, one whose parent is gone. Idempotent.
+     *
+     * @throws UnknownInstanceException when there is no such partition
+     */
+    public Partition destroy(String id) throws IOException {
+        try {
+            return destroyed(id);
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        } finally {
+            events.deliver(this);
+        }
+    }
+
+    private synchronized Partition destroyed(String id) {
+        Partition p = store.partition(id).orElseThrow(() -> new UnknownInstanceException("there is no partition " + id));
+        if (p.requestedState() == RequestedState.DESTROYED) {
+            return p;
+        }
+        return change(p, p.request().withState(RequestedState.DESTROYED));
+    }
+
+    /**
+     * Removes a destroyed partition that no provisioner can clean up (its provisioner is gone, its
+     * release uninstalled), without deploying anything: what it had on its host stays there, and is
+     * reported as an orphan by backends that can see it. Its children are destroyed; its slaves look
+     * for another master.
+     *
+     * @throws ConflictException when it is not being destroyed: destroy it first
+     */
+    public void forget(String id) throws IOException {
+        try {
+            synchronized (this) {
+                Partition p = store.partition(id).orElseThrow(() -> new UnknownInstanceException("there is no partition " + id));
+                if (p.requestedState() != RequestedState.DESTROYED) {
+                    throw new ConflictException("'" + p.reference() + "' (" + id + ") is " + p.requestedState().slapName()
+                            + ": destroy it first; forget only what could not be destroyed");
+                }
+                removeDestroyed(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        } finally {
+            events.deliver(this);
+        }
+    }
+
     /** A request made by the instance {@code requester} (or the user, when {@code null}). */
     private synchronized Partition request(InstanceRequest request, Partition requester) {
         Optional<Partition> existing = requester == null ? instance(request.reference())
-                : workspace.partitions().stream().filter(p -> !p.isRoot() && p.instanceTree().equals(requester.instanceTree())
+                : store.partitions().stream().filter(p -> !p.isRoot() && p.instanceTree().equals(requester.instanceTree())
                         && p.reference().equals(request.reference())).findFirst();
         if (existing.isEmpty()) {
             if (request.state() == RequestedState.DESTROYED) {
-                throw new NoSuchElementException("there is no instance '" + request.reference() + "' to destroy");
+                throw new UnknownInstanceException("there is no instance '" + request.reference() + "' to destroy");
             }
             return create(request.withParameters(checkedParameters(request)), requester);
         }
@@ -146,21 +239,23 @@ public final class RequestEngine {
             if (request.state() == RequestedState.DESTROYED) {
                 return p;
             }
-            throw new IllegalStateException("'" + p.reference() + "' is being destroyed; request it again once it is gone");
+            throw new ConflictException("'" + p.reference() + "' is being destroyed; request it again once it is gone");
         }
-        InstanceRequest wanted;
         if (request.state() == RequestedState.DESTROYED) {
             // Destroying needs no valid parameters and moves nothing: keep what the instance has.
-            wanted = p.request().withState(RequestedState.DESTROYED);
-        } else {
-            wanted = request.withParameters(checkedParameters(request)).withFilter(placement(p, request.filter()));
+            return change(p, p.request().withState(RequestedState.DESTROYED));
         }
+        return change(p, request.withParameters(checkedParameters(request)).withFilter(placement(p, request.filter())));
+    }
+
+    /** {@code p} changed to answer {@code wanted}: a new revision, unless nothing changes. */
+    private Partition change(Partition p, InstanceRequest wanted) {
         if (wanted.equals(p.request())) {
             return p;
         }
         Partition updated = p.withRequest(wanted, notReady("waiting to deploy revision " + (p.revision() + 1)));
         if (updated.shared() && updated.masterId() == null) {
-            updated = attach(updated);
+            updated = MasterSelection.attach(updated, store.partitions(), this::notReady);
         }
         store(updated, InstanceEvent.Kind.CHANGED);
         touchMaster(updated, "slave '" + updated.reference() + "' changed");
@@ -179,53 +274,77 @@ public final class RequestEngine {
         if (p.shared() && p.masterId() == null) {
             return requested;
         }
-        throw new IllegalArgumentException("'" + p.reference() + "' is already placed" + (p.shared()
+        throw new ConflictException("'" + p.reference() + "' is already placed" + (p.shared()
                 ? " on master " + p.masterId() : "") + "; its filter cannot change: destroy it and request it again to move it");
     }
 
     /**
-     * Deploys every partition that is not ready, masters before the slaves they host. Runs each
-     * partition's provisioner once a pass; partitions that provisioners request on the way are
-     * deployed in a following pass.
+     * The partitions to deploy now, roots and masters before what they requested and host: those not
+     * ready (and not waiting after a failure), and masters with a slave behind.
      */
-    public void process(IProgressMonitor monitor) {
-        SubMonitor passes = SubMonitor.convert(monitor, "Deploying instances", PASSES);
-        for (int pass = 0; pass < PASSES; pass++) {
-            List<Partition> masters = workspace.partitions().stream().filter(p -> !p.shared() && !p.isReady())
-                    .sorted(Comparator.comparing((Partition p) -> !p.isRoot())).toList();
-            List<Partition> slaves = workspace.partitions().stream()
-                    .filter(p -> p.shared() && (!p.isReady() || orphaned(p))).toList();
-            if (masters.isEmpty() && slaves.isEmpty()) {
-                return;
-            }
-            SubMonitor sub = passes.split(1).setWorkRemaining(masters.size() + slaves.size());
-            boolean progress = false;
-            for (Partition p : masters) {
-                progress |= process(p.id(), sub.split(1));
-            }
-            for (Partition s : slaves) {
-                progress |= process(s.id(), sub.split(1));
-            }
-            if (!progress) {
-                return;
-            }
-        }
+    public List<String> pending() {
+        Instant now = clock.instant();
+        List<Partition> all = store.partitions();
+        List<Partition> due = all.stream().filter(p -> needsDeploy(p, all) && retries.due(p.id(), p.revision(), now)).toList();
+        List<String> ids = new ArrayList<>();
+        due.stream().filter(p -> !p.shared()).sorted(Comparator.comparing((Partition p) -> !p.isRoot()))
+                .forEach(p -> ids.add(p.id()));
+        due.stream().filter(Partition::shared).forEach(p -> ids.add(p.id()));
+        return ids;
+    }
+
+    /** When a partition waiting after a failure may be tried again, if any waits. */
+    public Optional<Instant> nextRetry() {
+        return retries.next(clock.instant());
     }
 
     /**
-     * Deploys one partition (for a slave: its master) if it is not ready.
+     * Deploys every partition that is due, masters before the slaves they host, pass after pass
+     * while passes make progress (partitions that provisioners request on the way are deployed in a
+     * following pass).
+     *
+     * @return whether nothing is left to deploy now (failed partitions may still wait to be retried)
+     */
+    public boolean process(IProgressMonitor monitor) {
+        SubMonitor passes = SubMonitor.convert(monitor, "Deploying instances", MAX_PASSES);
+        Set<String> before = new HashSet<>();
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            List<String> due = pending();
+            if (due.isEmpty()) {
+                return true;
+            }
+            SubMonitor sub = passes.split(1).setWorkRemaining(due.size());
+            boolean progress = false;
+            for (String id : due) {
+                progress |= process(id, sub.split(1));
+            }
+            Set<String> now = new HashSet<>(store.partitions().stream().map(Partition::id).toList());
+            progress |= !now.equals(before);
+            before = now;
+            if (!progress) {
+                return pending().isEmpty();
+            }
+        }
+        System.getLogger(RequestEngine.class.getName()).log(System.Logger.Level.WARNING,
+                "stopped after " + MAX_PASSES + " passes with partitions still to deploy: " + pending()
+                        + "; a provisioner may keep requesting new instances");
+        return false;
+    }
+
+    /**
+     * Deploys one partition (for a slave: its master) if it needs it.
      *
      * @return whether it is ready (or gone, once destroyed) afterwards
      * @throws OperationCanceledException when {@code monitor} is cancelled; the partition stays not ready
      */
     public boolean process(String id, IProgressMonitor monitor) {
         try {
-            Optional<Partition> found = workspace.partition(id);
+            Optional<Partition> found = store.partition(id);
             if (found.isEmpty()) {
                 return true;
             }
             Partition p = found.get();
-            if (p.isReady() && !orphaned(p)) {
+            if (!needsDeploy(p, store.partitions())) {
                 return true;
             }
             if (!p.shared()) {
@@ -233,13 +352,85 @@ public final class RequestEngine {
             }
             Optional<Partition> master = attachedMaster(p);
             if (master.isEmpty()) {
-                return workspace.partition(id).isEmpty(); // a destroyed slave with no master is simply gone
+                return store.partition(id).isEmpty(); // a destroyed slave with no master is simply gone
             }
             deploy(master.get(), monitor);
-            return workspace.partition(id).map(Partition::isReady).orElse(true);
+            return store.partition(id).map(Partition::isReady).orElse(true);
         } finally {
             events.deliver(this);
         }
+    }
+
+    /** Jobs deploying the same partition exclude each other; jobs for different partitions run side by side. */
+    public ISchedulingRule schedulingRule(String id) {
+        return new PartitionRule(id);
+    }
+
+    private record PartitionRule(String id) implements ISchedulingRule {
+        @Override
+        public boolean contains(ISchedulingRule rule) {
+            return equals(rule);
+        }
+
+        @Override
+        public boolean isConflicting(ISchedulingRule rule) {
+            return equals(rule);
+        }
+    }
+
+    /**
+     * What a backend saw of partition {@code id} outside any deployment. It becomes the partition's
+     * status; a phase other than the requested one makes it not ready. Ignored while the partition
+     * is being deployed (the deployment reports what it achieved) and for slaves (their master reports).
+     */
+    public void observed(String id, Observation observation) {
+        try {
+            synchronized (this) {
+                if (deploying.contains(id)) {
+                    return;
+                }
+                update(id, current -> {
+                    if (current.shared() || current.requestedState() == RequestedState.DESTROYED
+                            || current.appliedRevision() == 0) {
+                        return current; // nothing deployed yet, or going away: there is nothing to drift from
+                    }
+                    Status.Phase wanted = Status.phaseOf(current.requestedState());
+                    String message = observation.phase() == wanted && current.appliedRevision() < current.revision()
+                            ? current.status().message() : redact(current, observation.message());
+                    Status.Phase phase = observation.phase() == wanted && current.appliedRevision() < current.revision()
+                            ? current.status().phase() : observation.phase();
+                    if (phase == current.status().phase() && message.equals(current.status().message())) {
+                        return current;
+                    }
+                    return current.withStatus(new Status(phase, message, clock.instant()));
+                });
+            }
+        } finally {
+            events.deliver(this);
+        }
+    }
+
+    /** Asks {@code id}'s provisioner what its host has for it now, and records the answer. */
+    public void observe(String id) {
+        Optional<Partition> found = store.partition(id);
+        if (found.isEmpty() || found.get().shared() || found.get().appliedRevision() == 0) {
+            return;
+        }
+        Partition p = found.get();
+        Optional<Provisioner> provisioner = provisioners.find(p.releaseUri(), p.softwareType());
+        if (provisioner.isPresent()) {
+            provisioner.get().observe(new Context(p, effectiveParameters(p), List.of()))
+                    .ifPresent(observation -> observed(id, observation));
+        }
+    }
+
+    private boolean needsDeploy(Partition p, List<Partition> all) {
+        if (!p.isReady() || orphaned(p)) {
+            return true;
+        }
+        // a master whose slave is behind deploys again: the slave's change may have been saved, and the
+        // master's new revision lost, by a crash between the two writes
+        return !p.shared() && all.stream().anyMatch(s -> s.shared() && p.id().equals(s.masterId()) && !s.isReady());
     }
 
     private boolean deploy(Partition claimed, IProgressMonitor monitor) {
@@ -248,8 +439,8 @@ public final class RequestEngine {
         }
         try {
             // read again now that it is ours: another job may have deployed or destroyed it meanwhile
-            Optional<Partition> latest = workspace.partition(claimed.id());
-            if (latest.isEmpty() || latest.get().isReady()) {
+            Optional<Partition> latest = store.partition(claimed.id());
+            if (latest.isEmpty() || !needsDeploy(latest.get(), store.partitions())) {
                 return true;
             }
             Partition p = latest.get();
@@ -263,68 +454,120 @@ public final class RequestEngine {
             try {
                 release = catalog.release(p.releaseUri());
                 effective = release.inputFor(p.softwareType(), false).withDefaults(p.parameters());
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidRequestException e) {
                 if (p.requestedState() != RequestedState.DESTROYED) {
                     update(p.id(), current -> current.withStatus(notReady(e.getMessage())));
                     return false;
                 }
                 effective = p.parameters(); // destroying needs no schema: a broken release must not keep a VM alive
             }
-            List<Partition> slaves = workspace.partitions().stream()
+            List<Partition> slaves = store.partitions().stream()
                     .filter(s -> s.shared() && p.id().equals(s.masterId())).toList();
-            Context context = new Context(p, effective, slaves.stream().map(Slave::of).toList());
-            Deployment deployment;
+            List<Slave> slaveEntries = slaves.stream().map(s -> new Slave(s.id(), s.reference(), effectiveParameters(s),
+                    s.requestedState())).toList();
             try {
-                deployment = provisioner.get().deploy(context, monitor);
-                if (release != null) {
-                    checkPublished(release, p, deployment);
+                Partition target = p;
+                if (p.hostId() == null && p.requestedState() != RequestedState.DESTROYED) {
+                    Optional<String> host = provisioner.get().place(new Context(p, effective, slaveEntries));
+                    if (host.isPresent()) {
+                        target = placed(p, host.get());
+                    }
                 }
+                Deployment deployment = provisioner.get().deploy(new Context(target, effective, slaveEntries), monitor);
+                if (release != null) {
+                    checkPublished(release, target, deployment);
+                }
+                return applied(target, slaves, deployment);
             } catch (ProvisioningException e) {
-                update(p.id(), current -> current.withStatus(Status.failed(e.getMessage(), clock.instant())));
+                failed(p, Status.Phase.FAILED, e.getMessage());
                 return false;
             } catch (OperationCanceledException e) {
                 update(p.id(), current -> current.withStatus(notReady("deployment cancelled; it resumes on the next run")));
                 throw e;
+            } catch (UncheckedIOException e) {
+                failed(p, Status.Phase.FAILED, "cannot write to the workspace: " + e.getMessage());
+                return false;
             } catch (RuntimeException e) {
-                update(p.id(), current -> current.withStatus(Status.failed("internal error: " + e, clock.instant())));
+                System.getLogger(RequestEngine.class.getName()).log(System.Logger.Level.ERROR,
+                        "provisioner of " + p.softwareType() + " failed on " + p.id(), e);
+                failed(p, Status.Phase.FAILED, "internal error: " + e);
                 return false;
             }
-            return applied(p, slaves, deployment);
         } finally {
             deploying.remove(claimed.id());
         }
     }
 
+    /** {@code p} placed on {@code hostId}, stored before anything is created there, so a crash cannot move it. */
+    private synchronized Partition placed(Partition p, String hostId) {
+        Partition current = store.partition(p.id()).orElse(p);
+        Partition withHost = current.withHost(hostId);
+        store(withHost, InstanceEvent.Kind.CHANGED);
+        return p.withHost(hostId);
+    }
+
+    /** A deployment of {@code p} failed or fell short: say why, and wait before trying it again. */
+    private void failed(Partition p, Status.Phase phase, String why) {
+        Instant retry = retries.failed(p.id(), p.revision(), clock.instant());
+        long seconds = Math.max(1, Duration.between(clock.instant(), retry).toSeconds());
+        String message = redact(p, why) + " (attempt " + retries.failures(p.id()) + "; next try in " + seconds + " s)";
+        update(p.id(), current -> current.withStatus(new Status(phase, message, clock.instant())));
+    }
+
     /**
-     * Records what a deployment of {@code deployed} and {@code slaves} (as they were when it
-     * started) achieved. Revisions requested meanwhile stay to be deployed.
+     * Records what a deployment of {@code deployed} and {@code slaves} (as they were when it started)
+     * achieved. Revisions requested meanwhile stay to be deployed. The slaves are written before
+     * their master: a crash between the writes leaves the master not ready, to be deployed again.
      */
-    private synchronized boolean applied(Partition deployed, List<Partition> slaves, Deployment d) {
+    private boolean applied(Partition deployed, List<Partition> slaves, Deployment d) {
         Status.Phase wanted = Status.phaseOf(deployed.requestedState());
         if (d.phase() != wanted) {
             String why = d.message().isEmpty() ? "the provisioner reached " + d.phase() + ", not " + wanted : d.message();
-            update(deployed.id(), current -> current.withStatus(notReady(why)));
+            publish(deployed, d.connectionParameters(), deployed.appliedRevision(), notReady(redact(deployed, why)));
+            failed(deployed, Status.Phase.NOT_READY, why);
             return false;
         }
-        if (deployed.requestedState() == RequestedState.DESTROYED) {
-            removeDestroyed(deployed);
-            return true;
-        }
-        update(deployed.id(), current -> current.deployed(deployed.revision(), reached(d.phase(), deployed, current),
-                d.connectionParameters()));
-        for (Partition slave : slaves) {
-            Parameters published = d.slaveConnectionParameters().get(slave.id());
-            if (slave.requestedState() == RequestedState.DESTROYED) {
-                delete(slave.id());
-            } else if (published == null) {
-                update(slave.id(), current -> current.withStatus(notReady("its master '" + deployed.reference()
-                        + "' published nothing for it")));
-            } else {
-                update(slave.id(), current -> current.deployed(slave.revision(),
-                        reached(Status.phaseOf(slave.requestedState()), slave, current), published));
+        synchronized (this) {
+            if (deployed.requestedState() == RequestedState.DESTROYED) {
+                removeDestroyed(deployed);
+                retries.succeeded(deployed.id());
+                return true;
             }
+            for (Partition slave : slaves) {
+                SlaveDeployment outcome = d.slaves().get(slave.id());
+                if (slave.requestedState() == RequestedState.DESTROYED) {
+                    delete(slave.id());
+                } else if (outcome == null) {
+                    update(slave.id(), current -> current.withStatus(notReady("its master '" + deployed.reference()
+                            + "' published nothing for it")));
+                } else if (outcome.phase() != Status.phaseOf(slave.requestedState())) {
+                    publish(slave, outcome.connectionParameters(), slave.appliedRevision(), notReady(redact(slave,
+                            outcome.message().isEmpty() ? "its master could not deploy it" : outcome.message())));
+                } else {
+                    publish(slave, outcome.connectionParameters(), slave.revision(),
+                            reached(Status.phaseOf(slave.requestedState()), slave, store.partition(slave.id()).orElse(slave)));
+                }
+            }
+            publish(deployed, d.connectionParameters(), deployed.revision(),
+                    reached(d.phase(), deployed, store.partition(deployed.id()).orElse(deployed)));
+            retries.succeeded(deployed.id());
+            return store.partition(deployed.id()).map(Partition::isReady).orElse(true);
         }
-        return workspace.partition(deployed.id()).map(Partition::isReady).orElse(true);
+    }
+
+    /**
+     * Stores what {@code p} published at {@code revision}: secret values (as its output schema says)
+     * into its private state, the others into the partition.
+     */
+    private synchronized void publish(Partition p, Parameters published, long revision, Status status) {
+        Set<String> secretNames = outputSchema(p).map(Secrets::names).orElse(Set.of());
+        Parameters secrets = Secrets.only(published, secretNames);
+        try {
+            store.state(p.id()).put(CONNECTION_SECRETS, secrets.isEmpty() ? null : secrets.asMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the private state of " + p.reference(), e);
+        }
+        update(p.id(), current -> current.deployed(revision, status, Secrets.without(published, secretNames)));
     }
 
     /** The status once {@code deployed} reached {@code phase}; says so when a newer revision is waiting. */
@@ -339,8 +582,8 @@ public final class RequestEngine {
      * and its slaves look for a new master, so that a failure half way leaves it there to be
      * destroyed again, and nothing orphaned.
      */
-    private void removeDestroyed(Partition destroyed) {
-        for (Partition p : workspace.partitions()) {
+    private synchronized void removeDestroyed(Partition destroyed) {
+        for (Partition p : store.partitions()) {
             if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED) {
                 Partition child = p.withRequest(p.request().withState(RequestedState.DESTROYED),
                         notReady("destroyed with '" + destroyed.reference() + "', which requested it"));
@@ -350,7 +593,8 @@ public final class RequestEngine {
                 if (p.requestedState() == RequestedState.DESTROYED) {
                     delete(p.id()); // its master is gone with it: no other master need hear of it
                 } else {
-                    Partition orphan = attach(p.withMaster(null).withRequest(p.request(), notReady("its master was destroyed")));
+                    Partition orphan = MasterSelection.attach(p.withMaster(null).withRequest(p.request(),
+                            notReady("its master was destroyed")), store.partitions(), this::notReady);
                     store(orphan, InstanceEvent.Kind.CHANGED);
                     touchMaster(orphan, "slave '" + orphan.reference() + "' lost its master");
                 }
@@ -359,16 +603,44 @@ public final class RequestEngine {
         delete(destroyed.id());
     }
 
+    private Optional<ParameterSchema> outputSchema(Partition p) {
+        try {
+            LoadedRelease release = catalog.release(p.releaseUri());
+            return release.release().typeFor(p.softwareType(), p.shared()).flatMap(t -> release.output(t.id()));
+        } catch (InvalidRequestException unknown) {
+            return Optional.empty();
+        }
+    }
+
     private void checkPublished(LoadedRelease release, Partition p, Deployment d) throws ProvisioningException {
         List<ParameterProblem> problems = new ArrayList<>();
         release.release().typeFor(p.softwareType(), false).flatMap(t -> release.output(t.id()))
                 .ifPresent(schema -> problems.addAll(schema.validate(d.connectionParameters())));
         release.release().typeFor(p.softwareType(), true).flatMap(t -> release.output(t.id()))
-                .ifPresent(schema -> d.slaveConnectionParameters().forEach((id, published) -> schema.validate(published)
+                .ifPresent(schema -> d.slaves().forEach((id, outcome) -> schema.validate(outcome.connectionParameters())
                         .forEach(problem -> problems.add(new ParameterProblem("/" + id + problem.pointer(), problem.message())))));
         if (!problems.isEmpty()) {
             throw new ProvisioningException("the provisioner published invalid connection parameters: " + problems);
         }
+    }
+
+    /** {@code message} without the values of {@code p}'s secret parameters, published or requested. */
+    private String redact(Partition p, String message) {
+        List<String> secrets = new ArrayList<>();
+        try {
+            if (store.state(p.id()).get(CONNECTION_SECRETS).orElse(null) instanceof Map<?, ?> published) {
+                secrets.addAll(Secrets.values(Parameters.of(castMap(published))));
+            }
+        } catch (IOException unreadable) {
+            // nothing published can be read back, so nothing of it can be masked either; the message stays useful
+        }
+        try {
+            ParameterSchema input = catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared());
+            secrets.addAll(Secrets.values(Secrets.only(p.parameters(), Secrets.names(input))));
+        } catch (InvalidRequestException unknown) {
+            // no schema: nothing is known to be secret among the parameters
+        }
+        return Secrets.redact(message, secrets);
     }
 
     private Parameters checkedParameters(InstanceRequest request) {
@@ -378,7 +650,7 @@ public final class RequestEngine {
     private static void checkSameKind(Partition p, InstanceRequest request) {
         if (!p.releaseUri().equals(request.releaseUri()) || !p.softwareType().equals(request.softwareType())
                 || p.shared() != request.shared()) {
-            throw new IllegalArgumentException("'" + p.reference() + "' is " + describe(p.releaseUri(), p.softwareType(), p.shared())
+            throw new ConflictException("'" + p.reference() + "' is " + describe(p.releaseUri(), p.softwareType(), p.shared())
                     + "; a request for " + describe(request.releaseUri(), request.softwareType(), request.shared())
                     + " cannot change that: destroy it first or use another reference");
         }
@@ -396,7 +668,7 @@ public final class RequestEngine {
                 request.filter().get(Filter.COMPUTER_GUID).orElse(null), null,
                 requester == null ? null : requester.id(), requester == null ? id : requester.instanceTree(), 1, 0);
         if (p.shared()) {
-            p = attach(p);
+            p = MasterSelection.attach(p, store.partitions(), this::notReady);
         } else if (provisioners.find(p.releaseUri(), p.softwareType()).isEmpty()) {
             p = p.withStatus(notReady(noProvisioner(p)));
         }
@@ -407,7 +679,7 @@ public final class RequestEngine {
 
     /** A slave whose master is not in the workspace any more (its file was set aside as unreadable). */
     private boolean orphaned(Partition p) {
-        return p.shared() && p.masterId() != null && workspace.partition(p.masterId()).isEmpty();
+        return p.shared() && p.masterId() != null && store.partition(p.masterId()).isEmpty();
     }
 
     /**
@@ -415,7 +687,7 @@ public final class RequestEngine {
      * slave that never had a master is simply removed.
      */
     private synchronized Optional<Partition> attachedMaster(Partition shared) {
-        Optional<Partition> stored = workspace.partition(shared.id());
+        Optional<Partition> stored = store.partition(shared.id());
         if (stored.isEmpty()) {
             return Optional.empty();
         }
@@ -428,7 +700,7 @@ public final class RequestEngine {
             return Optional.empty();
         }
         if (current.masterId() == null) {
-            Partition attached = attach(current);
+            Partition attached = MasterSelection.attach(current, store.partitions(), this::notReady);
             if (!sameIgnoringTime(attached, stored.get())) {
                 store(attached, InstanceEvent.Kind.CHANGED);
             }
@@ -438,34 +710,7 @@ public final class RequestEngine {
             touchMaster(attached, "slave '" + attached.reference() + "' attached");
             current = attached;
         }
-        return workspace.partition(current.masterId());
-    }
-
-    /**
-     * Chooses the master of a shared partition: a live instance of the same release and software
-     * type, the one {@code instance_guid} names, or the only one there is.
-     */
-    private Partition attach(Partition shared) {
-        List<Partition> candidates = workspace.partitions().stream()
-                .filter(m -> !m.shared() && m.releaseUri().equals(shared.releaseUri())
-                        && m.softwareType().equals(shared.softwareType()) && m.requestedState() != RequestedState.DESTROYED)
-                .toList();
-        Optional<String> wanted = shared.filter().get(Filter.INSTANCE_GUID);
-        String type = "'" + shared.softwareType() + "'";
-        if (wanted.isPresent()) {
-            return candidates.stream().filter(m -> m.id().equals(wanted.get())).findFirst()
-                    .map(m -> shared.withMaster(m.id()).withStatus(notReady("waiting for its master '" + m.reference() + "'")))
-                    .orElseGet(() -> shared.withStatus(notReady("no " + type + " instance " + wanted.get() + " to host it")));
-        }
-        if (candidates.size() == 1) {
-            Partition m = candidates.get(0);
-            return shared.withMaster(m.id()).withStatus(notReady("waiting for its master '" + m.reference() + "'"));
-        }
-        if (candidates.isEmpty()) {
-            return shared.withStatus(notReady("no " + type + " instance exists to host it yet; request one"));
-        }
-        return shared.withStatus(notReady(candidates.size() + " " + type + " instances could host it: set the filter "
-                + Filter.INSTANCE_GUID + " to one of " + candidates.stream().map(Partition::id).toList()));
+        return store.partition(current.masterId());
     }
 
     /** A slave changed: its master must deploy again (a new revision of the same request). */
@@ -473,16 +718,16 @@ public final class RequestEngine {
         if (!slave.shared() || slave.masterId() == null) {
             return;
         }
-        workspace.partition(slave.masterId()).filter(m -> m.requestedState() != RequestedState.DESTROYED)
+        store.partition(slave.masterId()).filter(m -> m.requestedState() != RequestedState.DESTROYED)
                 .ifPresent(m -> store(m.withRequest(m.request(), notReady("deploying a change of its slaves: " + why)),
                         InstanceEvent.Kind.CHANGED));
     }
 
     private String nextInstanceGuid() {
         try {
-            return workspace.nextInstanceGuid();
+            return store.nextInstanceGuid();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot allocate an instance guid in " + workspace.directory(), e);
+            throw new UncheckedIOException("cannot allocate an instance guid in " + store.directory(), e);
         }
     }
 
@@ -497,7 +742,7 @@ public final class RequestEngine {
 
     /** Changes a stored partition; a change that only moves the status's time is not one. */
     private synchronized void update(String id, UnaryOperator<Partition> change) {
-        workspace.partition(id).ifPresent(current -> {
+        store.partition(id).ifPresent(current -> {
             Partition changed = change.apply(current);
             if (!sameIgnoringTime(changed, current)) {
                 store(changed, InstanceEvent.Kind.CHANGED);
@@ -515,24 +760,65 @@ public final class RequestEngine {
 
     private synchronized void store(Partition p, InstanceEvent.Kind kind) {
         try {
-            workspace.save(p);
+            store.save(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save " + p.reference() + " in " + workspace.directory(), e);
+            throw new UncheckedIOException("cannot save " + p.reference() + " in " + store.directory(), e);
         }
         events.queue(new InstanceEvent(kind, p));
     }
 
     private synchronized void delete(String id) {
-        Optional<Partition> gone = workspace.partition(id);
+        Optional<Partition> gone = store.partition(id);
         if (gone.isEmpty()) {
             return;
         }
         try {
-            workspace.deletePartition(id);
+            store.deletePartition(id);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + gone.get().reference() + " from " + workspace.directory(), e);
+            throw new UncheckedIOException("cannot remove " + gone.get().reference() + " from " + store.directory(), e);
         }
+        retries.succeeded(id);
         events.queue(new InstanceEvent(InstanceEvent.Kind.REMOVED, gone.get()));
+    }
+
+    /**
+     * A port for {@code purpose} of partition {@code p}: the one its state records, else the first
+     * from {@code preferred} up that no partition on the same host claims and {@code free} accepts.
+     */
+    private int claimPort(Partition p, String purpose, int preferred, IntPredicate free) throws IOException {
+        synchronized (portLock) {
+            PartitionState state = store.state(p.id());
+            Map<String, Object> mine = state.get(PORTS).filter(Map.class::isInstance).map(m -> castMap((Map<?, ?>) m))
+                    .orElse(Map.of());
+            if (mine.get(purpose) instanceof Long port) {
+                return port.intValue();
+            }
+            Set<Long> taken = new HashSet<>();
+            for (Partition other : store.partitions()) {
+                if (java.util.Objects.equals(other.hostId(), p.hostId())) {
+                    store.state(other.id()).get(PORTS).filter(Map.class::isInstance)
+                            .ifPresent(m -> ((Map<?, ?>) m).values().forEach(v -> {
+                                if (v instanceof Long l) {
+                                    taken.add(l);
+                                }
+                            }));
+                }
+            }
+            for (int port = preferred; port <= 65535; port++) {
+                if (!taken.contains((long) port) && free.test(port)) {
+                    Map<String, Object> updated = new java.util.LinkedHashMap<>(mine);
+                    updated.put(purpose, (long) port);
+                    state.put(PORTS, updated);
+                    return port;
+                }
+            }
+            throw new IOException("no free port from " + preferred + " up for " + purpose);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     /** What one deployment gives its provisioner. */
@@ -563,8 +849,29 @@ public final class RequestEngine {
         }
 
         @Override
+        public Optional<String> hostId() {
+            return partition.host();
+        }
+
+        @Override
+        public String workspaceId() {
+            return store.id();
+        }
+
+        @Override
+        public PartitionState state() {
+            return store.state(partition.id());
+        }
+
+        @Override
+        public int claimPort(String purpose, int preferred, IntPredicate free) throws IOException {
+            return RequestEngine.this.claimPort(partition, purpose, preferred, free);
+        }
+
+        @Override
         public Partition request(InstanceRequest request) {
             return RequestEngine.this.request(request, partition);
         }
     }
+
 }

@@ -3,30 +3,41 @@ package org.kvmstudio.core;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.kvmstudio.core.provisioning.Backend;
+import org.kvmstudio.core.provisioning.BackendSession;
+import org.kvmstudio.core.provisioning.BackendSite;
 import org.kvmstudio.core.provisioning.Provisioner;
-import org.kvmstudio.schema.ReleaseProvider;
-import org.kvmstudio.schema.SchemaLoadException;
+import org.kvmstudio.model.Host;
 import org.kvmstudio.workspace.LoadProblem;
 import org.kvmstudio.workspace.Workspace;
 
 /**
- * KVM Studio at work on one workspace: the releases and provisioners installed, the request engine
- * and the templates. Inside the application it is an OSGi Declarative Services component: the GUI
- * and the command line share the one that opens the default workspace when first asked for, and
- * releases and provisioners join as their bundles offer them. Outside OSGi, {@link #open} one.
+ * KVM Studio at work on one workspace: the releases and backends installed, the request engine, the
+ * templates and the hosts. The GUI, the agent and the command line get one from {@link StudioService},
+ * which adds releases and backends as their bundles come; outside OSGi, {@link #open} one.
  */
 public final class Studio implements AutoCloseable {
 
     private final ReleaseCatalog releases = new ReleaseCatalog();
     private final ProvisionerRegistry provisioners = new ProvisionerRegistry();
-    private Workspace workspace;
-    private RequestEngine engine;
-    private TemplateService templates;
+    private final Map<Backend, BackendSession> sessions = new LinkedHashMap<>();
+    private final Workspace workspace;
+    private final RequestEngine engine;
+    private final TemplateService templates;
+    private final HostService hosts;
+    private Controller controller;
+    private volatile boolean closed;
 
-    /** For Declarative Services, which then calls {@link #activate()}. */
-    public Studio() {
+    private Studio(Workspace workspace, Clock clock) {
+        this.workspace = workspace;
+        this.engine = new RequestEngine(workspace, releases, provisioners, clock);
+        this.templates = new TemplateService(workspace, releases, engine);
+        this.hosts = new HostService(workspace, engine, this::sessions);
     }
 
     /**
@@ -35,23 +46,19 @@ public final class Studio implements AutoCloseable {
      * @throws org.kvmstudio.workspace.WorkspaceLockedException when another KVM Studio has it open
      */
     public static Studio open(Path directory, Clock clock) throws IOException {
-        Studio studio = new Studio();
-        studio.openWorkspace(directory, clock);
-        return studio;
+        return new Studio(Workspace.open(directory), clock);
     }
 
-    private synchronized void openWorkspace(Path directory, Clock clock) throws IOException {
-        workspace = Workspace.open(directory);
-        engine = new RequestEngine(workspace, releases, provisioners, clock);
-        templates = new TemplateService(workspace, releases, engine);
-    }
-
-    public synchronized RequestEngine engine() {
+    public RequestEngine engine() {
         return engine;
     }
 
-    public synchronized TemplateService templates() {
+    public TemplateService templates() {
         return templates;
+    }
+
+    public HostService hosts() {
+        return hosts;
     }
 
     public ReleaseCatalog releases() {
@@ -62,51 +69,106 @@ public final class Studio implements AutoCloseable {
         return provisioners;
     }
 
-    public synchronized Path workspaceDirectory() {
+    public Path workspaceDirectory() {
         return workspace.directory();
     }
 
     /** Files of the workspace that could not be read when it was opened, kept aside in {@code corrupt/}. */
-    public synchronized List<LoadProblem> loadProblems() {
+    public List<LoadProblem> loadProblems() {
         return workspace.loadProblems();
     }
 
+    /** Starts {@code backend}'s work for this workspace and installs its provisioners. */
+    public synchronized void addBackend(Backend backend) throws IOException {
+        if (closed || sessions.containsKey(backend)) {
+            return;
+        }
+        BackendSession session = backend.open(new Site());
+        sessions.put(backend, session);
+        session.provisioners().forEach(provisioners::add);
+        if (controller != null) {
+            controller.wakeUp();
+        }
+    }
+
+    public synchronized void removeBackend(Backend backend) {
+        BackendSession session = sessions.remove(backend);
+        if (session != null) {
+            session.provisioners().forEach(provisioners::remove);
+            session.close();
+        }
+    }
+
+    synchronized List<BackendSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    /**
+     * Makes this studio the owner that keeps partitions converged: deploys what is pending now, on
+     * every change, every 30 s and when a backend reports. Stopped by {@link #close()}.
+     */
+    public synchronized Controller startController() {
+        if (controller == null) {
+            controller = new Controller(engine, this::sessions);
+            controller.start();
+        }
+        return controller;
+    }
+
     @Override
-    public synchronized void close() throws IOException {
-        if (workspace != null) {
-            workspace.close();
+    public void close() throws IOException {
+        Controller running;
+        List<BackendSession> open;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = controller;
+            open = new ArrayList<>(sessions.values());
+            sessions.clear();
         }
-    }
-
-    // Declarative Services (OSGI-INF/org.kvmstudio.core.Studio.xml)
-
-    void activate() throws IOException {
-        openWorkspace(Workspace.defaultLocation(), Clock.systemUTC());
-    }
-
-    void deactivate() throws IOException {
-        close();
-    }
-
-    void addRelease(ReleaseProvider provider) {
-        try {
-            releases.add(provider);
-        } catch (SchemaLoadException e) {
-            // one broken release must not take the others down: its requests say it is unknown
-            System.getLogger(Studio.class.getName()).log(System.Logger.Level.ERROR,
-                    "release " + provider.releaseUri() + " cannot be loaded: " + e.getMessage(), e);
+        if (running != null) {
+            running.stop();
         }
+        for (BackendSession session : open) {
+            session.provisioners().forEach(provisioners::remove);
+            session.close();
+        }
+        workspace.close();
     }
 
-    void removeRelease(ReleaseProvider provider) {
-        releases.remove(provider.releaseUri());
-    }
+    /** What a backend sees of this studio's workspace. */
+    private final class Site implements BackendSite {
+        @Override
+        public Path workspaceDirectory() {
+            return workspace.directory();
+        }
 
-    void addProvisioner(Provisioner provisioner) {
-        provisioners.add(provisioner);
-    }
+        @Override
+        public String workspaceId() {
+            return workspace.id();
+        }
 
-    void removeProvisioner(Provisioner provisioner) {
-        provisioners.remove(provisioner);
+        @Override
+        public List<Host> hosts() {
+            return workspace.hosts();
+        }
+
+        @Override
+        public RequestEngine engine() {
+            return engine;
+        }
+
+        @Override
+        public void wakeUp() {
+            Controller c;
+            synchronized (Studio.this) {
+                c = controller;
+            }
+            if (c != null) {
+                c.wakeUp();
+            }
+        }
     }
 }

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.ConflictException;
 import org.kvmstudio.model.InvalidParametersException;
+import org.kvmstudio.model.InvalidRequestException;
+import org.kvmstudio.model.UnknownInstanceException;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Template;
@@ -80,7 +82,7 @@ public final class TemplateService {
      *
      * @param replace whether an existing template of the same name may be replaced
      * @throws IOException with the file's path when it cannot be read or is not a template
-     * @throws IllegalStateException when a template of that name exists and {@code replace} is false
+     * @throws ConflictException when a template of that name exists and {@code replace} is false
      */
     public Template importFrom(Path file, boolean replace) throws IOException {
         byte[] bytes;
@@ -100,14 +102,14 @@ public final class TemplateService {
             throw new IOException(file + ": not a KVM Studio template: " + e.getMessage(), e);
         }
         if (!replace && workspace.template(t.name()).isPresent()) {
-            throw new IllegalStateException("a template named '" + t.name() + "' exists; import it with replace to overwrite it");
+            throw new ConflictException("a template named '" + t.name() + "' exists; import it with replace to overwrite it");
         }
         try {
             return save(t);
         } catch (InvalidParametersException e) {
             throw new InvalidParametersException(file + ": template '" + t.name() + "' has invalid parameters", e.problems());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -117,6 +119,6 @@ public final class TemplateService {
     }
 
     private Template require(String name) {
-        return workspace.template(name).orElseThrow(() -> new NoSuchElementException("there is no template '" + name + "'"));
+        return workspace.template(name).orElseThrow(() -> new UnknownInstanceException("there is no template '" + name + "'"));
     }
 }

@@ -46,8 +46,8 @@ class ModelValuesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Parameters.of(Map.of("disks", List.of(Map.of("when", Instant.EPOCH)))));
         assertTrue(e.getMessage().contains("/disks/0/when"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Parameters.of(Map.of("x", Double.NaN)));
-        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidRequestException.class, () -> Parameters.of(Map.of("x", Double.NaN)));
+        InvalidRequestException huge = assertThrows(InvalidRequestException.class,
                 () -> Parameters.of(Map.of("ram-size", new BigDecimal("1e999999999"))));
         assertTrue(huge.getMessage().contains("/ram-size"), huge.getMessage());
         assertEquals(new BigInteger("1" + "0".repeat(300)), Parameters.of(Map.of("big", 1e300)).get("big").orElseThrow());
@@ -63,20 +63,20 @@ class ModelValuesTest {
         assertEquals(Filter.NONE, r.filter());
         assertEquals(RequestedState.STOPPED, RequestedState.parse(" Stopped "));
         assertEquals(RequestedState.STARTED, RequestedState.parse(null));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RequestedState.parse("paused"));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> RequestedState.parse("paused"));
         assertTrue(e.getMessage().contains("expected started, stopped or destroyed"));
     }
 
     @Test
     void referencesAreCheckedBecauseTheyBecomeNamesAndUrls() {
         for (String bad : List.of("", "   ", "a/b", "..\\x", "tab\there", " lead", "x".repeat(201))) {
-            assertThrows(IllegalArgumentException.class, () -> InstanceRequest.of("kvm", bad), bad);
+            assertThrows(InvalidRequestException.class, () -> InstanceRequest.of("kvm", bad), bad);
         }
         assertEquals("vm-1 (test)", InstanceRequest.of("kvm", "vm-1 (test)").reference());
-        assertThrows(IllegalArgumentException.class, () -> Filter.of(Map.of("computer", "x")));
-        assertThrows(IllegalArgumentException.class, () -> Filter.of(Map.of(Filter.INSTANCE_GUID, " ")));
-        assertThrows(IllegalArgumentException.class, () -> Template.checkName("a/b"));
-        assertThrows(IllegalArgumentException.class, () -> Template.checkName(".hidden"));
+        assertThrows(InvalidRequestException.class, () -> Filter.of(Map.of("computer", "x")));
+        assertThrows(InvalidRequestException.class, () -> Filter.of(Map.of(Filter.INSTANCE_GUID, " ")));
+        assertThrows(InvalidRequestException.class, () -> Template.checkName("a/b"));
+        assertThrows(InvalidRequestException.class, () -> Template.checkName(".hidden"));
         Template.checkName("Debian 12 VM");
     }
 

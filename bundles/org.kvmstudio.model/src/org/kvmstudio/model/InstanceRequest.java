@@ -16,7 +16,7 @@ public record InstanceRequest(String releaseUri, String reference, String softwa
     public InstanceRequest {
         Objects.requireNonNull(releaseUri, "software release");
         if (releaseUri.isBlank()) {
-            throw new IllegalArgumentException("the software release must not be empty");
+            throw new InvalidRequestException("the software release must not be empty");
         }
         checkReference(reference);
         softwareType = softwareType == null || softwareType.isBlank() ? DEFAULT_SOFTWARE_TYPE : softwareType;
@@ -55,18 +55,18 @@ public record InstanceRequest(String releaseUri, String reference, String softwa
      */
     public static void checkReference(String reference) {
         if (reference == null || reference.isBlank()) {
-            throw new IllegalArgumentException("the partition reference must not be empty");
+            throw new InvalidRequestException("the partition reference must not be empty");
         }
         if (reference.length() > MAX_REFERENCE_LENGTH) {
-            throw new IllegalArgumentException("the partition reference is longer than " + MAX_REFERENCE_LENGTH + " characters");
+            throw new InvalidRequestException("the partition reference is longer than " + MAX_REFERENCE_LENGTH + " characters");
         }
         if (!reference.equals(reference.strip())) {
-            throw new IllegalArgumentException("the partition reference '" + reference + "' starts or ends with blanks");
+            throw new InvalidRequestException("the partition reference '" + reference + "' starts or ends with blanks");
         }
         for (int i = 0; i < reference.length(); i++) {
             char c = reference.charAt(i);
             if (Character.isISOControl(c) || c == '/' || c == '\\') {
-                throw new IllegalArgumentException("the partition reference must not contain control characters or slashes");
+                throw new InvalidRequestException("the partition reference must not contain control characters or slashes");
             }
         }
     }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Parameters that do not satisfy a software type's schema; lists every problem found. */
-public class InvalidParametersException extends IllegalArgumentException {
+public class InvalidParametersException extends InvalidRequestException {
 
     private static final long serialVersionUID = 1L;
     private final transient List<ParameterProblem> problems;

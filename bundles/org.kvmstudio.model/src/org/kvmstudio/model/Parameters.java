@@ -105,7 +105,7 @@ public final class Parameters {
 
     private static void checkMagnitude(BigDecimal dec, String pointer) {
         if (Math.abs((long) dec.precision() - dec.scale()) > MAX_DIGITS || Math.abs((long) dec.scale()) > MAX_DIGITS) {
-            throw new IllegalArgumentException("number out of range at " + (pointer.isEmpty() ? "/" : pointer)
+            throw new InvalidRequestException("number out of range at " + (pointer.isEmpty() ? "/" : pointer)
                     + ": more than " + MAX_DIGITS + " digits");
         }
     }
@@ -134,7 +134,7 @@ public final class Parameters {
         if (value instanceof Float || value instanceof Double) {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("not a JSON number at " + pointer + ": " + d);
+                throw new InvalidRequestException("not a JSON number at " + pointer + ": " + d);
             }
             // one representation per value: a double read back from JSON as a decimal compares equal
             return normalise(BigDecimal.valueOf(d), pointer);

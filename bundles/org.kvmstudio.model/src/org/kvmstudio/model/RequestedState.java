@@ -21,7 +21,7 @@ public enum RequestedState {
                 return s;
             }
         }
-        throw new IllegalArgumentException(
+        throw new InvalidRequestException(
                 "unknown requested state '" + name + "': expected started, stopped or destroyed");
     }
 }

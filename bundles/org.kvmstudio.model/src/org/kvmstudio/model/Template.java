@@ -20,7 +20,7 @@ public record Template(String name, String description, String releaseUri, Strin
 
     public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.endsWith(" ") || name.endsWith(".")) {
-            throw new IllegalArgumentException("template name '" + name
+            throw new InvalidRequestException("template name '" + name
                     + "' is not valid: use 1 to 64 letters, digits, '.', '-', '_' or spaces, starting with a letter or digit");
         }
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.kvmstudio.model.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kvmstudio.model.InvalidParametersException;
@@ -209,9 +210,9 @@ class SchemaEngineTest {
         assertTrue(r.problems().get(0).startsWith("broken: " + dir.resolve("broken.json") + ": not valid JSON"), r.problems().get(0));
         assertTrue(r.problems().get(0).contains("line 4"), r.problems().get(0));
         assertEquals("missing: " + dir.resolve("missing.json") + ": file not found", r.problems().get(1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.inputFor("broken", false));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> r.inputFor("broken", false));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> r.inputFor("nope", false));
+        e = assertThrows(InvalidRequestException.class, () -> r.inputFor("nope", false));
         assertTrue(e.getMessage().contains("has no software type 'nope'"), e.getMessage());
         write("software.cfg.json", "{\"name\": \"no types\"}");
         assertThrows(SchemaLoadException.class, () -> new ReleaseLoader(SchemaSource.directory(dir)).load("t", "software.cfg.json"));

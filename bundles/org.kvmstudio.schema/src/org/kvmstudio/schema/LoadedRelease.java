@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.SoftwareRelease;
 import org.kvmstudio.model.SoftwareType;
 
@@ -43,15 +44,15 @@ public final class LoadedRelease {
     /**
      * The input schema a request of {@code softwareType} (shared or not) is checked against.
      *
-     * @throws IllegalArgumentException saying which types exist, when the release has no such type,
+     * @throws InvalidRequestException saying which types exist, when the release has no such type,
      *         or why its schema could not be loaded
      */
     public ParameterSchema inputFor(String softwareType, boolean shared) {
-        SoftwareType type = release.typeFor(softwareType, shared).orElseThrow(() -> new IllegalArgumentException(
+        SoftwareType type = release.typeFor(softwareType, shared).orElseThrow(() -> new InvalidRequestException(
                 "release " + release.uri() + " has no " + (shared ? "shared " : "") + "software type '" + softwareType
                         + "'; it offers " + release.types().stream()
                                 .map(t -> t.shared() ? t.softwareType() + " (shared)" : t.softwareType()).toList()));
-        return input(type.id()).orElseThrow(() -> new IllegalArgumentException("the schema of software type '"
+        return input(type.id()).orElseThrow(() -> new InvalidRequestException("the schema of software type '"
                 + type.id() + "' of release " + release.uri() + " could not be loaded: " + problemsOf(type.id())));
     }
 

@@ -71,9 +71,56 @@ public final class ParameterSchema {
         return Parameters.of(values);
     }
 
-    /** {@code parameters} completed with the defaults of what they leave out: what a provisioner deploys. */
+    /**
+     * {@code parameters} completed with the defaults of what they leave out, at every level the schema
+     * describes (the properties of an object parameter, of each entry of a {@code patternProperties}
+     * map): what a provisioner deploys.
+     */
     public Parameters withDefaults(Parameters parameters) {
-        return defaults().merge(parameters);
+        return Parameters.of(completed(root, parameters.asMap(), 0));
+    }
+
+    /** How deep defaults are filled in; schemas nest a few levels, and a {@code $ref} cycle must end. */
+    private static final int MAX_DEFAULT_DEPTH = 16;
+
+    private static Map<String, Object> completed(Field object, Map<String, Object> given, int depth) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Field f : object.properties()) {
+            if (!given.containsKey(f.name())) {
+                f.defaultValue().ifPresent(v -> values.put(f.name(), v));
+            }
+        }
+        values.putAll(given);
+        if (depth >= MAX_DEFAULT_DEPTH) {
+            return values;
+        }
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> nested && given.containsKey(e.getKey())) {
+                Field f = object.property(e.getKey()).orElseGet(() -> patternField(object, e.getKey()));
+                if (f != null) {
+                    e.setValue(completed(f, castMap(nested), depth + 1));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static Field patternField(Field object, String name) {
+        for (Map.Entry<String, Field> p : object.patternProperties().entrySet()) {
+            try {
+                if (java.util.regex.Pattern.compile(p.getKey()).matcher(name).find()) {
+                    return p.getValue();
+                }
+            } catch (java.util.regex.PatternSyntaxException unusable) {
+                // a pattern Java cannot read describes nothing here; validation reports it
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     /**

@@ -208,7 +208,7 @@ class WorkspaceTest {
             assertThrows(IllegalArgumentException.class, () -> workspace.save(Fixtures.partition("../../escape")));
             assertThrows(IllegalArgumentException.class, () -> workspace.save(Fixtures.partition("SOFTINST-1/../x")));
             assertThrows(IllegalArgumentException.class, () -> workspace.deletePartition("../workspace"));
-            assertThrows(IllegalArgumentException.class, () -> workspace.deleteTemplate("../partitions/SOFTINST-1"));
+            assertThrows(org.kvmstudio.model.InvalidRequestException.class, () -> workspace.deleteTemplate("../partitions/SOFTINST-1"));
             assertEquals(Optional.empty(), workspace.partition("../workspace"));
         }
         assertTrue(Files.exists(workspaceDir.resolve("workspace.json")));

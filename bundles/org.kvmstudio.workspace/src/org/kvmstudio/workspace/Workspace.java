@@ -16,19 +16,21 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.kvmstudio.model.Host;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Template;
 
 /**
  * A KVM Studio workspace: a directory of pretty-printed JSON files, one per partition
- * ({@code partitions/SOFTINST-n.json}) and per template ({@code templates/<name>.json}), plus
- * {@code workspace.json} holding the instance guid counter. Only one KVM Studio may have it open:
+ * ({@code partitions/SOFTINST-n.json}), per template ({@code templates/<name>.json}) and per host
+ * ({@code hosts/<id>.json}), the private state of partitions ({@code state/SOFTINST-n/}, owner
+ * only), and {@code workspace.json} holding the instance guid counter and the workspace's id. Only one KVM Studio may have it open:
  * {@link #open} takes an exclusive lock. Every change is written to disk atomically before it is
  * made in memory. A file that cannot be read is moved to {@code corrupt/} and reported in
  * {@link #loadProblems()}, never dropped. All methods are thread-safe; once closed, all but
  * {@link #directory()} and {@link #close()} throw {@link IllegalStateException}.
  */
-public final class Workspace implements AutoCloseable {
+public final class Workspace implements PartitionStore, AutoCloseable {
 
     /** System property naming the workspace directory; wins over {@link #LOCATION_VARIABLE}. */
     public static final String LOCATION_PROPERTY = "kvmstudio.workspace";
@@ -37,6 +39,8 @@ public final class Workspace implements AutoCloseable {
 
     static final String PARTITIONS = "partitions";
     static final String TEMPLATES = "templates";
+    static final String HOSTS = "hosts";
+    static final String STATE = "state";
     static final String CORRUPT = "corrupt";
     static final String WORKSPACE_FILE = "workspace.json";
     private static final String JSON = ".json";
@@ -46,9 +50,13 @@ public final class Workspace implements AutoCloseable {
     private final Path directory;
     private final Path partitionsDirectory;
     private final Path templatesDirectory;
+    private final Path hostsDirectory;
     private final WorkspaceLock lock;
     private final Map<String, Partition> partitions = new HashMap<>();
     private final Map<String, Template> templates = new HashMap<>();
+    private final Map<String, Host> hosts = new HashMap<>();
+    private final Map<String, PartitionState> states = new HashMap<>();
+    private String id;
     private final List<LoadProblem> loadProblems = new ArrayList<>();
     private long nextInstanceNumber;
     private boolean closed;
@@ -57,6 +65,7 @@ public final class Workspace implements AutoCloseable {
         this.directory = directory;
         this.partitionsDirectory = directory.resolve(PARTITIONS);
         this.templatesDirectory = directory.resolve(TEMPLATES);
+        this.hostsDirectory = directory.resolve(HOSTS);
         this.lock = lock;
     }
 
@@ -77,6 +86,7 @@ public final class Workspace implements AutoCloseable {
     public static Workspace open(Path dir) throws IOException {
         Files.createDirectories(dir.resolve(PARTITIONS));
         Files.createDirectories(dir.resolve(TEMPLATES));
+        Files.createDirectories(dir.resolve(HOSTS));
         Path directory = dir.toRealPath();
         WorkspaceLock lock = WorkspaceLock.acquire(directory);
         try {
@@ -94,8 +104,16 @@ public final class Workspace implements AutoCloseable {
     }
 
     /** The workspace directory, as a real path. */
+    @Override
     public Path directory() {
         return directory;
+    }
+
+    /** Made up when the workspace is created, kept in {@code workspace.json}. */
+    @Override
+    public synchronized String id() {
+        checkOpen();
+        return id;
     }
 
     /** The files that could not be loaded when the workspace was opened, and where they were moved. */
@@ -105,17 +123,20 @@ public final class Workspace implements AutoCloseable {
     }
 
     /** All partitions, by instance number. */
+    @Override
     public synchronized List<Partition> partitions() {
         checkOpen();
         return partitions.values().stream().sorted(Comparator.comparing(Partition::id, InstanceGuid.ORDER)).toList();
     }
 
+    @Override
     public synchronized Optional<Partition> partition(String id) {
         checkOpen();
         return Optional.ofNullable(partitions.get(id));
     }
 
     /** Writes {@code partition} to its file, replacing the one with the same id. */
+    @Override
     public synchronized void save(Partition partition) throws IOException {
         checkOpen();
         long number = InstanceGuid.number(partition.id());
@@ -127,13 +148,48 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /** Removes the partition's file, then its private state: a crash in between leaves state no partition names, never the reverse. */
+    @Override
     public synchronized void deletePartition(String id) throws IOException {
         checkOpen();
         AtomicFiles.delete(partitionFile(id));
         partitions.remove(id);
+        state(id).delete();
+        states.remove(id);
+    }
+
+    @Override
+    public synchronized PartitionState state(String id) {
+        checkOpen();
+        return states.computeIfAbsent(InstanceGuid.check(id), key -> new PartitionState(directory.resolve(STATE).resolve(key)));
+    }
+
+    /** All hosts, by id. */
+    public synchronized List<Host> hosts() {
+        checkOpen();
+        return hosts.values().stream().sorted(Comparator.comparing(Host::id)).toList();
+    }
+
+    public synchronized Optional<Host> host(String hostId) {
+        checkOpen();
+        return Optional.ofNullable(hosts.get(hostId));
+    }
+
+    /** Writes {@code host} to its file, replacing the one with the same id. */
+    public synchronized void save(Host host) throws IOException {
+        checkOpen();
+        AtomicFiles.write(hostFile(host.id()), WorkspaceJson.hostToJson(host));
+        hosts.put(host.id(), host);
+    }
+
+    public synchronized void deleteHost(String hostId) throws IOException {
+        checkOpen();
+        AtomicFiles.delete(hostFile(hostId));
+        hosts.remove(hostId);
     }
 
     /** A new instance guid, {@code SOFTINST-n}; stored as used before it is returned, so a crash cannot hand it out twice. */
+    @Override
     public synchronized String nextInstanceGuid() throws IOException {
         checkOpen();
         long number = nextInstanceNumber;
@@ -187,18 +243,23 @@ public final class Workspace implements AutoCloseable {
         return partitionsDirectory.resolve(InstanceGuid.check(id) + JSON);
     }
 
+    private Path hostFile(String hostId) {
+        Host.checkId(hostId);
+        return hostsDirectory.resolve(hostId + JSON);
+    }
+
     private Path templateFile(String name) {
         Template.checkName(name);
         return templatesDirectory.resolve(name + JSON);
     }
 
     private void writeNextInstanceNumber(long next) throws IOException {
-        AtomicFiles.write(directory.resolve(WORKSPACE_FILE), WorkspaceJson.workspaceToJson(next));
+        AtomicFiles.write(directory.resolve(WORKSPACE_FILE), WorkspaceJson.workspaceToJson(next, id));
         nextInstanceNumber = next;
     }
 
     private void load() throws IOException {
-        for (Path folder : List.of(directory, partitionsDirectory, templatesDirectory)) {
+        for (Path folder : List.of(directory, partitionsDirectory, templatesDirectory, hostsDirectory)) {
             AtomicFiles.deleteLeftovers(folder);
         }
         long highestNumber = 0;
@@ -217,17 +278,26 @@ public final class Workspace implements AutoCloseable {
             readOrSetAside(file, json -> named(file, WorkspaceJson.templateFromJson(json), Template::name))
                     .ifPresent(template -> templates.put(template.name(), template));
         }
-        loadNextInstanceNumber(highestNumber + 1);
+        for (Path file : jsonFiles(hostsDirectory)) {
+            readOrSetAside(file, json -> named(file, WorkspaceJson.hostFromJson(json), Host::id))
+                    .ifPresent(host -> hosts.put(host.id(), host));
+        }
+        loadWorkspaceFile(highestNumber + 1);
     }
 
-    /** Never below {@code lowest}: a lost or stale counter must not hand out the id of an existing partition. */
-    private void loadNextInstanceNumber(long lowest) throws IOException {
+    /**
+     * The counter is never below {@code lowest}: a lost or stale counter must not hand out the id of an
+     * existing partition. A lost id is made up anew (what it named on hosts is then reported as not ours).
+     */
+    private void loadWorkspaceFile(long lowest) throws IOException {
         Path file = directory.resolve(WORKSPACE_FILE);
-        Optional<Long> stored = Files.exists(file)
-                ? readOrSetAside(file, WorkspaceJson::nextInstanceNumberFromJson)
+        Optional<WorkspaceJson.WorkspaceFile> stored = Files.exists(file)
+                ? readOrSetAside(file, WorkspaceJson::workspaceFromJson)
                 : Optional.empty();
-        nextInstanceNumber = Math.max(lowest, stored.orElse(1L));
-        if (stored.orElse(0L) != nextInstanceNumber) {
+        nextInstanceNumber = Math.max(lowest, stored.map(WorkspaceJson.WorkspaceFile::nextInstanceNumber).orElse(1L));
+        id = stored.map(WorkspaceJson.WorkspaceFile::id).filter(s -> s != null && !s.isBlank())
+                .orElseGet(() -> java.util.UUID.randomUUID().toString());
+        if (stored.map(f -> f.nextInstanceNumber() != nextInstanceNumber || !id.equals(f.id())).orElse(true)) {
             writeNextInstanceNumber(nextInstanceNumber);
         }
     }

@@ -16,6 +16,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.kvmstudio.model.Filter;
+import org.kvmstudio.model.Host;
+import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
@@ -70,7 +72,20 @@ public final class WorkspaceJson {
         }
     }
 
-    private record WorkspaceFile(int format, long nextInstanceNumber) {
+    private record HostFile(int format, Host host) {
+        HostFile {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    private record StateFile(int format, Parameters state) {
+        StateFile {
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /** {@code id} is absent from files written before it existed: it is then made up and written back. */
+    record WorkspaceFile(int format, long nextInstanceNumber, String id) {
         WorkspaceFile {
             if (nextInstanceNumber < 1) {
                 throw new IllegalArgumentException("nextInstanceNumber must be at least 1");
@@ -111,13 +126,33 @@ public final class WorkspaceJson {
         return read(json, "template", TemplateFile.class).template();
     }
 
-    /** {@code workspace.json}: the number the next instance guid gets. */
-    static byte[] workspaceToJson(long nextInstanceNumber) {
-        return write(new WorkspaceFile(FORMAT, nextInstanceNumber));
+    public static byte[] hostToJson(Host host) {
+        return write(new HostFile(FORMAT, host));
     }
 
-    static long nextInstanceNumberFromJson(byte[] json) throws WorkspaceFormatException {
-        return read(json, "workspace", WorkspaceFile.class).nextInstanceNumber();
+    public static Host hostFromJson(byte[] json) throws WorkspaceFormatException {
+        return read(json, "host", HostFile.class).host();
+    }
+
+    static byte[] stateToJson(Parameters state) {
+        return write(new StateFile(FORMAT, state));
+    }
+
+    static Parameters stateFromJson(byte[] json) throws WorkspaceFormatException {
+        return read(json, "state", StateFile.class).state();
+    }
+
+    /** {@code workspace.json}: the number the next instance guid gets, and the workspace's id. */
+    static byte[] workspaceToJson(long nextInstanceNumber, String id) {
+        return write(new WorkspaceFile(FORMAT, nextInstanceNumber, id));
+    }
+
+    static WorkspaceFile workspaceFromJson(byte[] json) throws WorkspaceFormatException {
+        return read(json, "workspace", WorkspaceFile.class, tree -> {
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode object && !object.has("id")) {
+                object.putNull("id");
+            }
+        });
     }
 
     private static byte[] write(Object file) {
@@ -133,9 +168,21 @@ public final class WorkspaceJson {
     }
 
     private static <T> T read(byte[] json, String kind, Class<T> envelope) throws WorkspaceFormatException {
+        return read(json, kind, envelope, null);
+    }
+
+    /** @param upgrade when given, fills in what older files lack; the value is then read from the upgraded tree */
+    private static <T> T read(byte[] json, String kind, Class<T> envelope, java.util.function.Consumer<JsonNode> upgrade)
+            throws WorkspaceFormatException {
         try {
             // the version first: a newer format may hold fields this version would call unknown
-            checkFormat(MAPPER.readTree(json), kind);
+            JsonNode tree = MAPPER.readTree(json);
+            checkFormat(tree, kind);
+            if (upgrade != null) {
+                upgrade.accept(tree);
+                return MAPPER.treeToValue(tree, envelope);
+            }
+            // from the bytes, not the tree: exact decimals and the line and column of any error
             return MAPPER.readValue(json, envelope);
         } catch (WorkspaceFormatException e) {
             throw e;
@@ -183,6 +230,7 @@ public final class WorkspaceJson {
         String what = switch (json.getCause()) {
             case NullPointerException missing when missing.getMessage() != null -> missing.getMessage() + " must not be null";
             case IllegalArgumentException refused -> refused.getMessage();
+            case InvalidRequestException refused -> refused.getMessage();
             case null, default -> json.getOriginalMessage();
         };
         String message = what + (where.isEmpty() ? "" : " (" + String.join(", ", where) + ")");
@@ -302,7 +350,7 @@ public final class WorkspaceJson {
             public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
                 try {
                     return reader.read(parser, context);
-                } catch (IllegalArgumentException | DateTimeException refused) {
+                } catch (IllegalArgumentException | InvalidRequestException | DateTimeException refused) {
                     return context.reportInputMismatch(type, "%s", refused.getMessage());
                 }
             }

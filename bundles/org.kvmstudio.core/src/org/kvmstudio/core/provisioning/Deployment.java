@@ -8,25 +8,31 @@ import org.kvmstudio.model.Status;
 
 /**
  * What a provisioner achieved: the partition's phase, the connection parameters it publishes and,
- * for a master, the connection parameters of each slave it deployed (by slave id).
+ * for a master, what it achieved for each slave it was given (by slave id). A slave it says nothing
+ * of stays not ready.
  *
- * @param message why the partition is not yet in its requested state, when it is not
+ * @param message why the partition is not in its requested state, when it is not
  */
 public record Deployment(Status.Phase phase, String message, Parameters connectionParameters,
-        Map<String, Parameters> slaveConnectionParameters) {
+        Map<String, SlaveDeployment> slaves) {
 
     public Deployment {
         Objects.requireNonNull(phase, "phase");
         message = message == null ? "" : message;
         connectionParameters = connectionParameters == null ? Parameters.EMPTY : connectionParameters;
-        slaveConnectionParameters = slaveConnectionParameters == null ? Map.of() : Map.copyOf(slaveConnectionParameters);
+        slaves = slaves == null ? Map.of() : Map.copyOf(slaves);
     }
 
     public static Deployment reached(Status.Phase phase, Parameters published) {
         return new Deployment(phase, "", published, Map.of());
     }
 
-    public Deployment withSlaves(Map<String, Parameters> slaves) {
-        return new Deployment(phase, message, connectionParameters, slaves);
+    /** Not (yet) in the requested state, for {@code reason}; what is already published is kept. */
+    public static Deployment behind(Status.Phase phase, String reason, Parameters published) {
+        return new Deployment(phase, reason, published, Map.of());
+    }
+
+    public Deployment withSlaves(Map<String, SlaveDeployment> deployedSlaves) {
+        return new Deployment(phase, message, connectionParameters, deployedSlaves);
     }
 }

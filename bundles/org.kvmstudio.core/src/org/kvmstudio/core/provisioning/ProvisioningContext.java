@@ -1,23 +1,46 @@
 package org.kvmstudio.core.provisioning;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.IntPredicate;
 
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Slave;
+import org.kvmstudio.workspace.PartitionState;
 
-/** What a provisioner is given to deploy one partition. */
+/** What a provisioner is given to place, deploy or observe one partition. */
 public interface ProvisioningContext {
 
-    /** The partition to deploy, at the revision being deployed. */
+    /** The partition, at the revision being deployed. */
     Partition partition();
 
-    /** The partition's parameters completed with its software type's defaults. */
+    /** The partition's parameters completed with its software type's defaults, nested ones included. */
     Parameters effectiveParameters();
 
-    /** For a master: the slaves attached to it, including those to drop ({@code destroyed}). */
+    /** For a master: the slaves attached to it, including those to drop ({@code destroyed}), with their defaults. */
     List<Slave> slaves();
+
+    /** The host the partition is placed on; empty until {@link Provisioner#place} chose one. */
+    Optional<String> hostId();
+
+    /** The identifier of the workspace, to mark what is created on hosts as this workspace's. */
+    String workspaceId();
+
+    /**
+     * The partition's private state: a directory and small values kept between runs, out of the
+     * partition's public file (a domain UUID, ports, a VNC password). Gone once the partition is destroyed.
+     */
+    PartitionState state();
+
+    /**
+     * A TCP port for {@code purpose} ("vnc", "nbd"), the same one on every run: the one recorded in
+     * the partition's state, else {@code preferred} or the next one above it that no other partition
+     * on the same host claims and that {@code free} accepts (a bind test, for a port on this machine).
+     */
+    int claimPort(String purpose, int preferred, IntPredicate free) throws IOException;
 
     /**
      * Requests an instance on behalf of this partition (a KVM asking for its frontend slave): it

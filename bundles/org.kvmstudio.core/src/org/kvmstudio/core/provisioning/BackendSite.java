@@ -1,0 +1,28 @@
+package org.kvmstudio.core.provisioning;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.kvmstudio.core.RequestEngine;
+import org.kvmstudio.model.Host;
+
+/** The workspace a {@link BackendSession} works for. */
+public interface BackendSite {
+
+    Path workspaceDirectory();
+
+    /** The workspace's identifier, to mark what is created on hosts as this workspace's. */
+    String workspaceId();
+
+    /** The hosts stored in the workspace. */
+    List<Host> hosts();
+
+    /**
+     * The workspace's engine: its partitions, and {@link RequestEngine#observed} for what the backend
+     * sees happen outside deployments.
+     */
+    RequestEngine engine();
+
+    /** Tells the owner's controller to run a pass soon (a host came back, a report arrived). */
+    void wakeUp();
+}

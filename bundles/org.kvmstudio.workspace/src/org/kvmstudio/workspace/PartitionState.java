@@ -1,0 +1,100 @@
+package org.kvmstudio.workspace;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.kvmstudio.model.Parameters;
+
+/**
+ * The private state of one partition: a directory only the owner can enter ({@code 0700}) holding
+ * {@code state.json} ({@code 0600}) with what a provisioner must remember between runs and keep out
+ * of sight (a domain's UUID, its ports, its VNC password, secret connection parameters), and any
+ * file the provisioner keeps there. Values are written atomically; the directory goes with the partition.
+ */
+public final class PartitionState {
+
+    static final String FILE = "state.json";
+    private final Path directory;
+    private Parameters values;
+
+    PartitionState(Path directory) {
+        this.directory = directory;
+    }
+
+    /** The directory, created (owner only) on first use. */
+    public synchronized Path directory() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory.getParent());
+            try {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectories(directory);
+            }
+        }
+        return directory;
+    }
+
+    public synchronized Parameters values() throws IOException {
+        if (values == null) {
+            try {
+                values = WorkspaceJson.stateFromJson(Files.readAllBytes(directory.resolve(FILE)));
+            } catch (NoSuchFileException none) {
+                values = Parameters.EMPTY;
+            }
+        }
+        return values;
+    }
+
+    public Optional<Object> get(String key) throws IOException {
+        return values().get(key);
+    }
+
+    /** Sets {@code key} ({@code null} removes it) and writes the state before returning. */
+    public synchronized void put(String key, Object value) throws IOException {
+        Map<String, Object> copy = new LinkedHashMap<>(values().asMap());
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        Parameters changed = Parameters.of(copy);
+        if (!changed.equals(values)) {
+            // AtomicFiles' temporary file is created rw------- and renamed over the target: never readable by others
+            AtomicFiles.write(directory().resolve(FILE), WorkspaceJson.stateToJson(changed));
+            values = changed;
+        }
+    }
+
+    /** Removes the directory and everything in it. */
+    public synchronized void delete() throws IOException {
+        values = Parameters.EMPTY;
+        if (!Files.exists(directory)) {
+            return;
+        }
+        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
