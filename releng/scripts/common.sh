@@ -57,8 +57,22 @@ find_jdk() {
 # Packages for the GUI and its tests: GTK for SWT, Xvfb for a display without a screen, fonts.
 GUI_PACKAGES=(libgtk-3-0 libxtst6 fonts-dejavu-core xvfb x11-utils)
 
+# The embedded hypervisor and NBD exports: libvirt's QEMU driver (embedded in KVM Studio, no daemon
+# needed), QEMU, qemu-img and qemu-nbd; xmllint for libvirt's virt-xml-validate.
+LIBVIRT_PACKAGES=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils libxml2-utils)
+
+# As root, Debian's QEMU driver looks up the user libvirt-qemu when it starts, even though KVM Studio
+# runs QEMU as root; the package that would create it (libvirt-daemon-system) also starts a daemon
+# we do not want, so the user is made here.
+ensure_libvirt_user() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+  getent passwd libvirt-qemu >/dev/null || useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
+}
+
 setup() {
-  apt_install ca-certificates curl unzip "${GUI_PACKAGES[@]}"
+  apt_install ca-certificates curl unzip "${GUI_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"
+  ensure_libvirt_user
   JAVA_HOME=$(find_jdk) || exit 1
   export JAVA_HOME
   say "using Java $(java_major "$JAVA_HOME/bin/java") from $JAVA_HOME"

@@ -293,6 +293,14 @@ public final class RequestEngine {
         return ids;
     }
 
+    /**
+     * Lets {@code id} be deployed again at once, without waiting out its back-off: what it waited for
+     * arrived (an uploaded image, a host that came back).
+     */
+    public void retryNow(String id) {
+        retries.succeeded(id);
+    }
+
     /** When a partition waiting after a failure may be tried again, if any waits. */
     public Optional<Instant> nextRetry() {
         return retries.next(clock.instant());
@@ -402,6 +410,8 @@ public final class RequestEngine {
                     if (phase == current.status().phase() && message.equals(current.status().message())) {
                         return current;
                     }
+                    // something changed out there: whatever waited after a failure may work now
+                    retries.succeeded(id);
                     return current.withStatus(new Status(phase, message, clock.instant()));
                 });
             }

@@ -156,6 +156,11 @@ public final class Studio implements AutoCloseable {
         }
 
         @Override
+        public void saveHost(Host host) throws IOException {
+            workspace.save(host);
+        }
+
+        @Override
         public RequestEngine engine() {
             return engine;
         }

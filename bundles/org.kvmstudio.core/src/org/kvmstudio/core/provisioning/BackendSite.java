@@ -17,6 +17,9 @@ public interface BackendSite {
     /** The hosts stored in the workspace. */
     List<Host> hosts();
 
+    /** Stores a host the backend offers by default (the embedded one, in a new workspace). */
+    void saveHost(Host host) throws java.io.IOException;
+
     /**
      * The workspace's engine: its partitions, and {@link RequestEngine#observed} for what the backend
      * sees happen outside deployments.

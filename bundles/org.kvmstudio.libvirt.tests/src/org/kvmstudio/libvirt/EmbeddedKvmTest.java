@@ -1,0 +1,256 @@
+package org.kvmstudio.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kvmstudio.libvirt.domain.DomainXmlReader;
+import org.kvmstudio.libvirt.domain.LiveDomain;
+import org.kvmstudio.model.Filter;
+import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.RequestedState;
+import org.kvmstudio.model.Status;
+import org.libvirt.Domain;
+
+/**
+ * The seed's examples on the embedded hypervisor, with real libvirt, QEMU (TCG) and qemu-nbd: an NBD
+ * export of the tiny guest's boot image, a KVM whose first boot reads it over NBD, its forwarded ports
+ * and console, stop, start and destroy, with nothing left behind.
+ */
+class EmbeddedKvmTest {
+
+    static LibvirtFixture fx;
+    static Path guest;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        guest = LibvirtFixture.guest();
+        fx = LibvirtFixture.get();
+    }
+
+    private static InstanceRequest nbd(String reference) throws Exception {
+        Path iso = guest.resolve("boot.iso");
+        return InstanceRequest.of("kvm", reference).withSoftwareType("nbd").withParameters(Parameters.of(Map.of(
+                "image-url", iso.toUri().toString(), "image-md5sum", LibvirtFixture.md5(iso))));
+    }
+
+    @Test
+    void aKvmBootsFromAnNbdExportAndIsReachedStoppedStartedAndDestroyedLeavingNothing() throws Exception {
+        String nbdRef = fx.reference("mynbd");
+        Partition export = fx.deploy(nbd(nbdRef), Duration.ofSeconds(60));
+        assertTrue(export.isReady(), export.status().message());
+        Parameters nbdOut = fx.studio.engine().connectionParameters(nbdRef);
+        String host = nbdOut.get("nbd-host").orElseThrow().toString();
+        int port = Integer.parseInt(nbdOut.get("nbd-port").orElseThrow().toString());
+        assertTrue(nbdOut.get("nbd-url").orElseThrow().toString().startsWith("nbd://"), nbdOut.toString());
+
+        // the seed README's spelling of the NBD parameters
+        String vmRef = fx.reference("myawesomekvm");
+        Partition vm = fx.deploy(InstanceRequest.of("kvm", vmRef).withParameters(Parameters.of(Map.of(
+                "ndb_ip", host, "ndb_port", port, "ram-size", 512, "disk-size", 1, "nat-rules", List.of(22, 80)))),
+                Duration.ofSeconds(60));
+        assertTrue(vm.isReady(), vm.status().message());
+        assertEquals("local", vm.hostId(), "placed on the only host");
+        Path serial = fx.pool().resolve(vm.id() + "-serial.log");
+        LibvirtFixture.waitFor("the guest to say what it read over NBD", Duration.ofSeconds(120),
+                () -> LibvirtFixture.read(serial).contains("GUEST NETWORK UP"));
+        String console = LibvirtFixture.read(serial);
+        assertTrue(console.contains("NBD DISK SAYS: " + Files.readString(guest.resolve("hello.txt")).strip()), console);
+
+        Parameters out = fx.studio.engine().connectionParameters(vmRef);
+        String[] http = out.get("nat-rule-port-tcp-80").orElseThrow().toString().split(":");
+        assertTrue(get(http[0], Integer.parseInt(http[1]), "GET / HTTP/1.0\r\n\r\n").contains("GUEST HTTP OK"));
+        String[] ssh = out.get("nat-rule-port-tcp-22").orElseThrow().toString().split(":");
+        assertTrue(get(ssh[0], Integer.parseInt(ssh[1]), "").contains("GUEST SSH PORT OK"));
+        String backend = out.get("backend-url").orElseThrow().toString();
+        int ws = Integer.parseInt(backend.replaceAll("^ws://127\\.0\\.0\\.1:([0-9]+)/$", "$1"));
+        String upgrade = get("127.0.0.1", ws, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n");
+        assertTrue(upgrade.startsWith("HTTP/1.1 101"), upgrade);
+        assertEquals(8, out.get("password").orElseThrow().toString().length());
+        assertFalse(Files.readString(fx.workspace.resolve("partitions").resolve(vm.id() + ".json"))
+                .contains(out.get("password").orElseThrow().toString()), "the VNC password is not in the partition file");
+
+        // stopped: the domain is off, its disk kept
+        Partition stopped = fx.deploy(InstanceRequest.of("kvm", vmRef).withState(RequestedState.STOPPED)
+                .withParameters(vm.parameters()), Duration.ofSeconds(30));
+        assertTrue(stopped.isReady(), stopped.status().message());
+        Domain d = fx.domain(stopped).orElseThrow();
+        assertEquals(0, d.isActive());
+        assertTrue(Files.exists(fx.pool().resolve(vm.id() + "-disk")));
+        Partition started = fx.deploy(InstanceRequest.of("kvm", vmRef).withParameters(vm.parameters()), Duration.ofSeconds(30));
+        assertTrue(started.isReady(), started.status().message());
+        assertEquals(1, fx.domain(started).orElseThrow().isActive());
+
+        // destroyed: no domain, no volume, no private state; the export's server and image go too
+        fx.studio.engine().request(InstanceRequest.of("kvm", vmRef).withState(RequestedState.DESTROYED));
+        assertEquals(null, fx.converge(vmRef, Duration.ofSeconds(30)));
+        assertTrue(fx.domain(vm).isEmpty());
+        try (var files = Files.list(fx.pool())) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(vm.id() + "-")).toList());
+        }
+        assertFalse(Files.exists(fx.workspace.resolve("state").resolve(vm.id())));
+        long qemuNbd = serverPid(export);
+        fx.studio.engine().request(InstanceRequest.of("kvm", nbdRef).withSoftwareType("nbd").withState(RequestedState.DESTROYED));
+        assertEquals(null, fx.converge(nbdRef, Duration.ofSeconds(30)));
+        assertFalse(ProcessHandle.of(qemuNbd).map(ProcessHandle::isAlive).orElse(false), "qemu-nbd stopped");
+        try (var files = Files.list(fx.nbdPool())) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(export.id() + "-")).toList());
+        }
+    }
+
+    @Test
+    void aKvmPlusDomainHasTwoGigabytesAndTwoVcpus() throws Exception {
+        String ref = fx.reference("big");
+        Partition vm = fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("kvm+")
+                .withParameters(Parameters.of(Map.of("disk-size", 1))), Duration.ofSeconds(60));
+        assertTrue(vm.isReady(), vm.status().message());
+        LiveDomain live = DomainXmlReader.read(fx.domain(vm).orElseThrow().getXMLDesc(0));
+        assertEquals(2048, live.memoryMiB());
+        assertEquals(2, live.vcpus());
+        assertEquals(vm.id(), live.metadata().orElseThrow().instanceGuid());
+        assertEquals(ref, live.metadata().orElseThrow().reference());
+        // a bigger disk and more RAM: the disk grows, the domain is redefined and restarted, the disk kept
+        Partition changed = fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("kvm+")
+                .withParameters(Parameters.of(Map.of("disk-size", 2, "ram-size", 1024))), Duration.ofSeconds(60));
+        assertTrue(changed.isReady(), changed.status().message());
+        LiveDomain after = DomainXmlReader.read(fx.domain(changed).orElseThrow().getXMLDesc(0));
+        assertEquals(1024, after.memoryMiB());
+        assertEquals(after.uuid(), live.uuid(), "the same domain");
+        assertEquals(2L << 30, fx.session.storage("local").capacity(vm.id() + "-disk"));
+        destroy(ref);
+    }
+
+    @Test
+    void badInputIsAClearMessageAndLeavesNothingBehind() throws Exception {
+        // an NBD server nobody runs
+        String unreachable = fx.reference("unreachable");
+        Partition p = fx.deploy(InstanceRequest.of("kvm", unreachable).withParameters(Parameters.of(Map.of(
+                "nbd-host", "::1", "nbd-port", 9, "disk-size", 1, "ram-size", 512))), Duration.ofSeconds(5));
+        assertEquals(Status.Phase.FAILED, p.status().phase());
+        assertTrue(p.status().message().contains("cannot start"), p.status().message());
+        assertTrue(fx.domain(p).isEmpty(), "no domain left defined");
+        assertNoVolumes(p);
+
+        // a hard drive image whose checksum is wrong
+        String badSum = fx.reference("badsum");
+        Partition q = fx.deploy(InstanceRequest.of("kvm", badSum).withParameters(Parameters.of(Map.of(
+                "virtual-hard-drive-url", guest.resolve("boot.iso").toUri().toString(),
+                "virtual-hard-drive-md5sum", "0123456789abcdef0123456789abcdef", "disk-size", 1, "ram-size", 512))),
+                Duration.ofSeconds(5));
+        assertEquals(Status.Phase.FAILED, q.status().phase());
+        assertTrue(q.status().message().contains("not 0123456789abcdef0123456789abcdef"), q.status().message());
+        assertTrue(fx.domain(q).isEmpty());
+        assertNoVolumes(q);
+
+        // a disk bigger than the storage could ever hold
+        String huge = fx.reference("huge");
+        Partition r = fx.deploy(InstanceRequest.of("kvm", huge).withParameters(Parameters.of(Map.of(
+                "disk-size", 4096, "ram-size", 512))), Duration.ofSeconds(5));
+        assertTrue(r.status().message().contains("cannot fit"), r.status().message());
+        assertNoVolumes(r);
+
+        // a host that does not exist
+        String nowhere = fx.reference("nowhere");
+        Partition s = fx.deploy(InstanceRequest.of("kvm", nowhere).withParameters(Parameters.of(Map.of("ram-size", 512)))
+                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "nowhere"))), Duration.ofSeconds(5));
+        assertTrue(s.status().message().contains("there is no host 'nowhere'"), s.status().message());
+
+        for (String ref : List.of(unreachable, badSum, huge, nowhere)) {
+            destroy(ref);
+        }
+    }
+
+    @Test
+    void aGuestKilledOutsideIsSeenWithinASecondAndBroughtBack() throws Exception {
+        var controller = fx.studio.startController();
+        assertNotNull(controller);
+        String ref = fx.reference("killed");
+        Partition vm = fx.deploy(InstanceRequest.of("kvm", ref).withParameters(Parameters.of(Map.of(
+                "disk-size", 1, "ram-size", 512))), Duration.ofSeconds(60));
+        assertTrue(vm.isReady(), vm.status().message());
+        long qemu = qemuPid(fx.domainName(vm));
+        ProcessHandle.of(qemu).orElseThrow().destroyForcibly();
+        long killedAt = System.nanoTime();
+        LibvirtFixture.waitFor("the partition to show the guest is gone", Duration.ofSeconds(1),
+                () -> fx.studio.engine().instance(ref).map(p -> p.status().phase() != Status.Phase.STARTED
+                        || !p.isReady()).orElse(false)
+                        || qemuPidOrZero(fx.domainName(vm)) != qemu);
+        long seenMs = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.println("guest killed outside: seen after " + seenMs + " ms");
+        LibvirtFixture.waitFor("the controller to start it again", Duration.ofSeconds(30), () -> {
+            long now = qemuPidOrZero(fx.domainName(vm));
+            return now != 0 && now != qemu && fx.studio.engine().instance(ref).map(Partition::isReady).orElse(false);
+        });
+        destroy(ref);
+    }
+
+    private static void destroy(String ref) throws Exception {
+        fx.studio.engine().request(InstanceRequest.of("kvm", ref).withSoftwareType(
+                fx.studio.engine().instance(ref).orElseThrow().softwareType()).withState(RequestedState.DESTROYED));
+        assertEquals(null, fx.converge(ref, Duration.ofSeconds(30)), ref + " destroyed");
+    }
+
+    private static void assertNoVolumes(Partition p) throws Exception {
+        try (var files = Files.list(fx.pool())) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(p.id() + "-")
+                    && !f.getFileName().toString().endsWith("-serial.log")).toList(), "volumes of " + p.reference());
+        }
+    }
+
+    private static long serverPid(Partition export) throws Exception {
+        return Long.parseLong(Files.readString(fx.workspace.resolve("state").resolve(export.id()).resolve("qemu-nbd.pid")).strip());
+    }
+
+    /** The pid of the QEMU running {@code domain}, from its command line ({@code -name guest=NAME,...}). */
+    static long qemuPid(String domain) {
+        long pid = qemuPidOrZero(domain);
+        assertTrue(pid != 0, "no QEMU runs " + domain);
+        return pid;
+    }
+
+    static long qemuPidOrZero(String domain) {
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains("qemu-system")
+                && c.contains("guest=" + domain + ",")).orElse(false)).mapToLong(ProcessHandle::pid).findFirst().orElse(0);
+    }
+
+    /** Sends {@code request} (possibly nothing) and returns what the peer says within 5 s. */
+    static String get(String host, int port, String request) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 5000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                // until the peer closes, or is quiet for a while once it said something (a banner, an upgrade)
+                for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                    got.write(buffer, 0, n);
+                    s.setSoTimeout(1000);
+                }
+            } catch (java.net.SocketTimeoutException quiet) {
+                // what it said so far is the answer
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+}

@@ -1,0 +1,531 @@
+package org.kvmstudio.libvirt.kvm;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.SubMonitor;
+import org.kvmstudio.core.provisioning.Deployment;
+import org.kvmstudio.core.provisioning.Observation;
+import org.kvmstudio.core.provisioning.Provisioner;
+import org.kvmstudio.core.provisioning.ProvisioningContext;
+import org.kvmstudio.core.provisioning.ProvisioningException;
+import org.kvmstudio.libvirt.LibvirtSession;
+import org.kvmstudio.libvirt.domain.DiskBus;
+import org.kvmstudio.libvirt.domain.DiskDevice;
+import org.kvmstudio.libvirt.domain.DiskSpec;
+import org.kvmstudio.libvirt.domain.DomainSpec;
+import org.kvmstudio.libvirt.domain.DomainXmlException;
+import org.kvmstudio.libvirt.domain.DomainXmlReader;
+import org.kvmstudio.libvirt.domain.DomainXmlWriter;
+import org.kvmstudio.libvirt.domain.FileSource;
+import org.kvmstudio.libvirt.domain.InstanceMetadata;
+import org.kvmstudio.libvirt.domain.InvalidDomainSpecException;
+import org.kvmstudio.libvirt.domain.LiveGraphics;
+import org.kvmstudio.libvirt.domain.NbdSource;
+import org.kvmstudio.libvirt.domain.NicModel;
+import org.kvmstudio.libvirt.domain.PortForward;
+import org.kvmstudio.libvirt.domain.UserNetwork;
+import org.kvmstudio.libvirt.domain.VirtType;
+import org.kvmstudio.libvirt.domain.VncGraphics;
+import org.kvmstudio.libvirt.hosts.HostConnection;
+import org.kvmstudio.libvirt.hosts.LibvirtErrors;
+import org.kvmstudio.libvirt.hosts.Placement;
+import org.kvmstudio.libvirt.storage.Storage;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.RequestedState;
+import org.kvmstudio.model.Status;
+import org.kvmstudio.workspace.PartitionState;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo.DomainState;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+
+/**
+ * The virtual machines of the kvm release ({@code default} and {@code kvm+}) as libvirt domains.
+ *
+ * <p>Each deployment converges: volumes that are missing are made (an empty thin disk, or the
+ * downloaded hard drive image), the domain XML built from the parameters is defined when it differs
+ * from what was defined last, and the domain is started or stopped as requested; a definition that
+ * changed while it runs takes effect by a restart. A first deployment that fails undoes what it made,
+ * so a refused request leaves no domain or volume behind. Destroying undefines the domain and deletes
+ * every volume of the partition (overwritten first when asked).
+ */
+public final class KvmProvisioner implements Provisioner {
+
+    static final String DOMAIN_UUID = "domain-uuid";
+    static final String VNC_PASSWORD = "vnc-password";
+    static final String DEFINED_XML = "defined-xml-sha256";
+    /** libvirt's flag to resize a block device by bytes rather than KiB. */
+    private static final int BLOCK_RESIZE_BYTES = 1;
+    private static final long GIB = 1L << 30;
+    private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    private final LibvirtSession session;
+    private final SecureRandom random = new SecureRandom();
+
+    public KvmProvisioner(LibvirtSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public String releaseUri() {
+        return "kvm";
+    }
+
+    @Override
+    public Set<String> softwareTypes() {
+        return Set.of("default", "kvm+");
+    }
+
+    @Override
+    public Optional<String> place(ProvisioningContext context) throws ProvisioningException {
+        VmParameters vm = VmParameters.of(context.effectiveParameters());
+        Map<String, Placement.Placed> placed = new LinkedHashMap<>();
+        for (Partition p : session.engine().partitions()) {
+            if (p.hostId() == null || p.shared() || !softwareTypes().contains(p.softwareType())
+                    || p.requestedState() == RequestedState.DESTROYED || p.id().equals(context.partition().id())) {
+                continue;
+            }
+            VmParameters other = VmParameters.of(session.engine().effectiveParameters(p));
+            placed.merge(p.hostId(), new Placement.Placed(other.ramMiB(), other.cpus()),
+                    (a, b) -> new Placement.Placed(a.memoryMiB() + b.memoryMiB(), a.vcpus() + b.vcpus()));
+        }
+        return Optional.of(session.placement().choose(vm.ramMiB(), vm.cpus(), session.refreshedHostStatuses(), placed));
+    }
+
+    @Override
+    public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) throws ProvisioningException {
+        Partition p = context.partition();
+        String hostId = context.hostId().orElseThrow(() -> new ProvisioningException("'" + p.reference()
+                + "' is not placed on a host"));
+        if (p.requestedState() == RequestedState.DESTROYED && session.hosts().get(hostId).isEmpty()) {
+            // placed on a host this workspace does not know: nothing was ever made there
+            return Deployment.reached(Status.Phase.DESTROYED, Parameters.EMPTY);
+        }
+        HostConnection host = session.hosts().require(hostId);
+        SubMonitor sub = SubMonitor.convert(monitor, "Deploying " + p.reference() + " on " + hostId, 100);
+        Connect conn = host.connect();
+        Storage storage = session.storage(hostId);
+        String name = domainName(p);
+        if (p.requestedState() == RequestedState.DESTROYED) {
+            destroy(conn, name, storage, p, VmParameters.of(context.effectiveParameters()), sub);
+            return Deployment.reached(Status.Phase.DESTROYED, Parameters.EMPTY);
+        }
+        VmParameters vm = VmParameters.of(context.effectiveParameters());
+        Undo undo = new Undo();
+        boolean firstTime = false;
+        try {
+            firstTime = lookup(conn, name).isEmpty();
+            List<DiskSpec> disks = prepareVolumes(p, vm, storage, conn, name, undo, sub.split(40));
+            DomainSpec spec = spec(context, vm, host.virtType(), disks, storage);
+            String xml = DomainXmlWriter.write(spec);
+            String digest = sha256(xml);
+            Optional<Domain> existing = lookup(conn, name);
+            boolean redefined = false;
+            if (existing.isEmpty() || !digest.equals(context.state().get(DEFINED_XML).orElse(null))) {
+                Domain defined = conn.domainDefineXML(xml);
+                if (existing.isEmpty()) {
+                    undo.push(() -> undefine(conn, name));
+                }
+                defined.free();
+                context.state().put(DEFINED_XML, digest);
+                redefined = existing.isPresent();
+            }
+            existing.ifPresent(this::free);
+            sub.setWorkRemaining(50);
+            Domain domain = lookup(conn, name).orElseThrow(() -> new ProvisioningException("the domain " + name
+                    + " vanished while it was being deployed"));
+            try {
+                Status.Phase phase = converge(domain, p.requestedState(), redefined, sub.split(40));
+                return Deployment.reached(phase, published(context, vm, domain, phase));
+            } finally {
+                free(domain);
+            }
+        } catch (ProvisioningException | RuntimeException e) {
+            if (firstTime) {
+                undo.run();
+            }
+            throw e;
+        } catch (LibvirtException e) {
+            if (firstTime) {
+                undo.run();
+            }
+            throw new ProvisioningException("libvirt on host '" + hostId + "': " + LibvirtErrors.describe(e), e);
+        } catch (IOException e) {
+            if (firstTime) {
+                undo.run();
+            }
+            throw new ProvisioningException("cannot keep the state of '" + p.reference() + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Observation> observe(ProvisioningContext context) {
+        Partition p = context.partition();
+        Optional<HostConnection> host = context.hostId().flatMap(id -> session.hosts().get(id));
+        if (host.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(observe(host.get().connect(), domainName(p)));
+        } catch (ProvisioningException down) {
+            return Optional.of(new Observation(Status.Phase.NOT_READY, down.getMessage()));
+        }
+    }
+
+    /** What the host has of domain {@code name} now. */
+    public Observation observe(Connect conn, String name) {
+        try {
+            Optional<Domain> domain = lookup(conn, name);
+            if (domain.isEmpty()) {
+                return new Observation(Status.Phase.STOPPED, "the domain " + name + " is gone from its host");
+            }
+            try {
+                DomainState state = domain.get().getInfo().state;
+                return switch (state) {
+                    case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> new Observation(Status.Phase.STARTED, "");
+                    case VIR_DOMAIN_SHUTOFF -> new Observation(Status.Phase.STOPPED, "");
+                    case VIR_DOMAIN_CRASHED -> new Observation(Status.Phase.FAILED, "the virtual machine crashed");
+                    case VIR_DOMAIN_PAUSED -> new Observation(Status.Phase.NOT_READY, "the virtual machine is paused");
+                    default -> new Observation(Status.Phase.NOT_READY, "the virtual machine is " + state.name()
+                            .replace("VIR_DOMAIN_", "").toLowerCase(java.util.Locale.ROOT));
+                };
+            } finally {
+                free(domain.get());
+            }
+        } catch (LibvirtException e) {
+            return new Observation(Status.Phase.NOT_READY, "cannot look at " + name + ": " + LibvirtErrors.describe(e));
+        }
+    }
+
+    /** The domain name of a partition: the workspace's mark, then its instance guid (never its reference). */
+    public String domainName(Partition p) {
+        return DomainSpec.nameFor(session.workspaceMark() + "-" + p.id());
+    }
+
+    private List<DiskSpec> prepareVolumes(Partition p, VmParameters vm, Storage storage, Connect conn, String name,
+            Undo undo, IProgressMonitor monitor) throws ProvisioningException, LibvirtException {
+        SubMonitor sub = SubMonitor.convert(monitor, vm.bootImages().size() + 2);
+        DiskBus bus;
+        try {
+            bus = DiskBus.fromSlapOs(vm.diskType());
+        } catch (InvalidDomainSpecException e) {
+            throw new ProvisioningException(e.getMessage(), e);
+        }
+        List<DiskSpec> disks = new ArrayList<>();
+        // the NBD exports first: the first boot is from the first one, as in SlapOS's kvm
+        if (vm.nbdHost().isPresent()) {
+            disks.add(new DiskSpec(new NbdSource(vm.nbdHost().get(), vm.nbdPort(), ""), DiskDevice.CDROM, "raw",
+                    DiskBus.IDE, null, true, 1));
+        }
+        if (vm.nbd2Host().isPresent()) {
+            disks.add(new DiskSpec(new NbdSource(vm.nbd2Host().get(), vm.nbd2Port(), ""), DiskDevice.CDROM, "raw",
+                    DiskBus.IDE, null, true, null));
+        }
+        int order = disks.isEmpty() ? 1 : 2;
+        for (int i = 0; i < vm.bootImages().size(); i++) {
+            String image = p.id() + "-boot-" + i + ".img";
+            VmParameters.BootImage b = vm.bootImages().get(i);
+            if (!storage.exists(image)) {
+                storage.fetch(image, b.url(), b.md5(), sub.split(1));
+                undo.push(() -> storage.delete(image, false));
+            }
+            disks.add(new DiskSpec(storage.source(image), DiskDevice.CDROM, "raw", DiskBus.IDE, null, true, order++));
+        }
+        String disk = p.id() + "-disk";
+        long bytes = vm.diskGiB() * GIB;
+        if (!storage.exists(disk)) {
+            storage.checkFits(bytes);
+            if (vm.hardDriveUrl().isPresent()) {
+                String source = p.id() + "-hard-drive-download";
+                storage.fetch(source, vm.hardDriveUrl().get(), vm.hardDriveMd5().orElse(""), sub.split(1));
+                try {
+                    storage.importVolume(disk, source, vm.diskFormat(), bytes, sub.split(1));
+                } finally {
+                    storage.delete(source, false);
+                }
+            } else {
+                storage.create(disk, vm.diskFormat(), bytes);
+            }
+            undo.push(() -> storage.delete(disk, false));
+        } else if (storage.capacity(disk) != bytes) {
+            grow(conn, name, storage, disk, bytes);
+        }
+        disks.add(new DiskSpec(storage.source(disk), DiskDevice.DISK, vm.diskFormat(), bus, vm.diskCache(), false, order));
+        for (VmParameters.ExternalDisk e : vm.externalDisks()) {
+            String format = e.format().equals("autodetect") ? "raw" : e.format();
+            disks.add(new DiskSpec(new FileSource(e.path()), DiskDevice.DISK, format, bus, e.cache(), false, null));
+        }
+        return disks;
+    }
+
+    /** Grows the disk: live through libvirt when the guest runs (QEMU holds the file), else in the pool. */
+    private void grow(Connect conn, String name, Storage storage, String disk, long bytes)
+            throws ProvisioningException, LibvirtException {
+        long now = storage.capacity(disk);
+        if (bytes < now) {
+            throw new ProvisioningException("the disk is " + now / GIB + " GB and cannot shrink to " + bytes / GIB
+                    + " GB without losing data; request a disk-size of at least " + now / GIB);
+        }
+        Optional<Domain> domain = lookup(conn, name);
+        try {
+            if (domain.isPresent() && domain.get().isActive() == 1) {
+                String path = storage.hostPath(disk);
+                domain.get().blockResize(path, bytes, BLOCK_RESIZE_BYTES);
+            } else {
+                storage.grow(disk, bytes);
+            }
+        } finally {
+            domain.ifPresent(this::free);
+        }
+    }
+
+    private DomainSpec spec(ProvisioningContext context, VmParameters vm, VirtType virtType, List<DiskSpec> disks,
+            Storage storage) throws ProvisioningException, IOException {
+        Partition p = context.partition();
+        PartitionState state = context.state();
+        UUID uuid = state.get(DOMAIN_UUID).map(Object::toString).map(UUID::fromString).orElseGet(UUID::randomUUID);
+        state.put(DOMAIN_UUID, uuid.toString());
+        String password = state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword);
+        state.put(VNC_PASSWORD, password);
+        VncGraphics graphics = vm.novnc() ? new VncGraphics("127.0.0.1", password, vm.keymap(), true) : null;
+        List<PortForward> forwards = new ArrayList<>();
+        Inet4Address address = natAddress(p);
+        for (int guestPort : vm.natRules()) {
+            forwards.add(new PortForward(address, 10000 + guestPort, guestPort));
+        }
+        try {
+            UserNetwork network = new UserNetwork(NicModel.fromQemuName(vm.networkAdapter()), forwards);
+            return new DomainSpec(domainName(p), uuid, p.reference(), "KVM Studio partition " + p.id() + " ("
+                    + p.reference() + ")", virtType, vm.ramMiB(), vm.cpus(), "pc",
+                    new InstanceMetadata(context.workspaceId(), p.releaseUri(), p.softwareType(), p.reference(), p.id()),
+                    disks, graphics, network, storage.logPath(p.id() + "-serial.log"));
+        } catch (InvalidDomainSpecException e) {
+            throw new ProvisioningException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The partition's own loopback address (127.77.x.y, from its instance number): guest port p is
+     * forwarded to port 10000 + p on it, so two VMs both forwarding 22 do not collide, as in SlapOS
+     * where each partition has addresses of its own.
+     */
+    static Inet4Address natAddress(Partition p) {
+        long number = Long.parseLong(p.id().substring(p.id().indexOf('-') + 1));
+        int index = (int) (number % 65533) + 2;
+        try {
+            return (Inet4Address) InetAddress.getByAddress(new byte[] { 127, 77, (byte) (index >> 8), (byte) index });
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** Brings a defined domain to {@code wanted}; a redefined running one restarts, to apply its new definition. */
+    private Status.Phase converge(Domain domain, RequestedState wanted, boolean redefined, IProgressMonitor monitor)
+            throws LibvirtException, ProvisioningException {
+        boolean active = domain.isActive() == 1;
+        if (wanted == RequestedState.STOPPED) {
+            if (active) {
+                shutDown(domain, monitor);
+            }
+            return Status.Phase.STOPPED;
+        }
+        if (active && redefined) {
+            shutDown(domain, monitor);
+            active = false;
+        }
+        if (!active) {
+            try {
+                domain.create();
+            } catch (LibvirtException e) {
+                throw new ProvisioningException("the virtual machine cannot start: " + LibvirtErrors.describe(e), e);
+            }
+        }
+        return Status.Phase.STARTED;
+    }
+
+    /** Asks the guest to shut down (ACPI), waits for it, then pulls the plug: the disk is kept either way. */
+    private void shutDown(Domain domain, IProgressMonitor monitor) throws LibvirtException {
+        Duration timeout = session.shutdownTimeout();
+        try {
+            domain.shutdown();
+        } catch (LibvirtException refused) {
+            // the guest cannot be asked (no ACPI yet): it is forced below
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (monitor.isCanceled()) {
+                throw new OperationCanceledException();
+            }
+            if (domain.isActive() != 1) {
+                return;
+            }
+            sleep(200);
+        }
+        try {
+            domain.destroy();
+        } catch (LibvirtException e) {
+            if (domain.isActive() == 1) {
+                throw e;
+            }
+        }
+    }
+
+    private Parameters published(ProvisioningContext context, VmParameters vm, Domain domain, Status.Phase phase)
+            throws LibvirtException, IOException, ProvisioningException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Inet4Address address = natAddress(context.partition());
+        out.put("ipv4", address.getHostAddress());
+        for (int guestPort : vm.natRules()) {
+            out.put("nat-rule-port-tcp-" + guestPort, address.getHostAddress() + ":" + (10000 + guestPort));
+        }
+        if (vm.novnc()) {
+            out.put("password", context.state().get(VNC_PASSWORD).orElseThrow());
+            if (phase == Status.Phase.STARTED) {
+                try {
+                    LiveGraphics g = DomainXmlReader.graphics(domain.getXMLDesc(0));
+                    out.put("vnc-host", "127.0.0.1");
+                    g.vncPort().ifPresent(port -> out.put("vnc-port", Integer.toString(port)));
+                    g.websocketPort().ifPresent(port -> out.put("backend-url", "ws://127.0.0.1:" + port + "/"));
+                } catch (DomainXmlException e) {
+                    throw new ProvisioningException("libvirt described the domain in a way KVM Studio cannot read: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        return Parameters.of(out);
+    }
+
+    private void destroy(Connect conn, String name, Storage storage, Partition p, VmParameters vm, IProgressMonitor monitor)
+            throws ProvisioningException {
+        try {
+            Optional<Domain> domain = lookup(conn, name);
+            if (domain.isPresent()) {
+                try {
+                    if (domain.get().isActive() == 1) {
+                        domain.get().destroy();
+                    }
+                    domain.get().undefine(Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA);
+                } finally {
+                    free(domain.get());
+                }
+            }
+        } catch (LibvirtException e) {
+            if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+                throw new ProvisioningException("cannot remove the domain " + name + ": " + LibvirtErrors.describe(e), e);
+            }
+        }
+        for (String volume : storage.list(p.id() + "-")) {
+            storage.delete(volume, vm.wipeOnDestroy() && volume.equals(p.id() + "-disk"));
+        }
+    }
+
+    private void undefine(Connect conn, String name) {
+        try {
+            Optional<Domain> d = lookup(conn, name);
+            if (d.isPresent()) {
+                try {
+                    if (d.get().isActive() == 1) {
+                        d.get().destroy();
+                    }
+                    d.get().undefine();
+                } finally {
+                    free(d.get());
+                }
+            }
+        } catch (LibvirtException e) {
+            System.getLogger(KvmProvisioner.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not undo the definition of " + name + ": " + LibvirtErrors.describe(e));
+        }
+    }
+
+    static Optional<Domain> lookup(Connect conn, String name) throws LibvirtException {
+        try {
+            return Optional.of(conn.domainLookupByName(name));
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private void free(Domain d) {
+        try {
+            d.free();
+        } catch (LibvirtException ignored) {
+            // a handle that cannot be freed is freed by its finaliser
+        }
+    }
+
+    /** VNC passwords are 8 characters at most (the protocol's DES key); drawn from an unambiguous alphabet. */
+    private String newPassword() {
+        StringBuilder b = new StringBuilder(8);
+        for (int i = 0; i < 8; i++) {
+            b.append(PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length())));
+        }
+        return b.toString();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationCanceledException();
+        }
+    }
+
+    /** What a first deployment made, undone in reverse order when it fails. */
+    private static final class Undo {
+        interface Step {
+            void run() throws Exception;
+        }
+
+        private final Deque<Step> steps = new ArrayDeque<>();
+
+        void push(Step step) {
+            steps.push(step);
+        }
+
+        void run() {
+            while (!steps.isEmpty()) {
+                try {
+                    steps.pop().run();
+                } catch (Exception e) {
+                    System.getLogger(KvmProvisioner.class.getName()).log(System.Logger.Level.WARNING,
+                            "could not undo a step of a failed deployment: " + e.getMessage());
+                }
+            }
+        }
+    }
+}
