@@ -64,6 +64,7 @@ public final class Controller {
 
     /** Reconciles everything now (start-up), then on every change and tick. */
     void start() {
+        sessions.get().forEach(BackendSession::reconcile);
         engine.addListener(onChange);
         ticker.schedule();
         wakeUp();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.kvmstudio.core.provisioning.BackendSession;
+import org.kvmstudio.core.provisioning.Orphan;
 import org.kvmstudio.core.provisioning.ProvisioningException;
 import org.kvmstudio.model.ConflictException;
 import org.kvmstudio.model.Host;
@@ -79,6 +80,29 @@ public final class HostService {
         }
         throw new InvalidRequestException("host '" + host.id() + "' (" + host.uri() + ") cannot be used: "
                 + (last == null ? "no backend that manages hosts is installed" : last.getMessage()), last);
+    }
+
+    /** What the backends found on the hosts with this workspace's mark that no partition owns. */
+    public List<Orphan> orphans() {
+        List<Orphan> all = new ArrayList<>();
+        sessions.get().forEach(s -> all.addAll(s.orphans()));
+        return all;
+    }
+
+    /** Deletes an orphan for good. */
+    public void remove(Orphan orphan) throws IOException {
+        ProvisioningException last = null;
+        for (BackendSession s : sessions.get()) {
+            if (s.orphans().contains(orphan)) {
+                try {
+                    s.remove(orphan);
+                    return;
+                } catch (ProvisioningException e) {
+                    last = e;
+                }
+            }
+        }
+        throw new IOException(last == null ? orphan.name() + " is not an orphan any more" : last.getMessage(), last);
     }
 
     /**

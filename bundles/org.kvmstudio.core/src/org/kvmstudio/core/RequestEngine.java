@@ -222,6 +222,61 @@ public final class RequestEngine {
         }
     }
 
+    /**
+     * What {@link #request} would do with {@code request}, checked as it would check it, without
+     * storing anything or touching a host: {@code kvmstudio request --dry-run} and the GUI's review page.
+     */
+    public Plan plan(InstanceRequest request) {
+        Optional<Partition> existing = instance(request.reference());
+        if (request.state() == RequestedState.DESTROYED) {
+            Partition p = existing.orElseThrow(() -> new UnknownInstanceException("there is no instance '"
+                    + request.reference() + "' to destroy"));
+            return new Plan(Plan.Kind.DESTROY, p.request().withState(RequestedState.DESTROYED), effectiveParameters(p),
+                    Map.of(), p.host(), "", Optional.empty());
+        }
+        Parameters checked = checkedParameters(request);
+        existing.ifPresent(p -> checkSameKind(p, request));
+        InstanceRequest wanted = request.withParameters(checked)
+                .withFilter(existing.map(p -> placement(p, request.filter())).orElse(request.filter()));
+        Parameters effective = catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared())
+                .withDefaults(checked);
+        Map<String, Plan.Change> changes = new java.util.TreeMap<>();
+        Parameters before = existing.map(Partition::parameters).orElse(Parameters.EMPTY);
+        Set<String> names = new java.util.TreeSet<>(before.names());
+        names.addAll(checked.names());
+        for (String name : names) {
+            Object was = before.get(name).orElse(null);
+            Object now = checked.get(name).orElse(null);
+            if (!java.util.Objects.equals(was, now)) {
+                changes.put(name, new Plan.Change(was, now));
+            }
+        }
+        Plan.Kind kind = existing.isEmpty() ? Plan.Kind.NEW
+                : existing.get().request().equals(wanted) ? Plan.Kind.UNCHANGED : Plan.Kind.CHANGED;
+        Partition hypothetical = existing.map(p -> p.withRequest(wanted, p.status()))
+                .orElseGet(() -> new Partition("SOFTINST-0", request.reference(), request.releaseUri(), request.softwareType(),
+                        request.shared(), checked, request.state(), wanted.filter(), notReady("planned"), Parameters.EMPTY,
+                        wanted.filter().get(Filter.COMPUTER_GUID).orElse(null), null, null, "SOFTINST-0", 1, 0));
+        Optional<Provisioner> provisioner = request.shared() ? Optional.empty()
+                : provisioners.find(request.releaseUri(), request.softwareType());
+        String hostNote = "";
+        if (provisioner.isEmpty()) {
+            hostNote = request.shared() ? "hosted by a master" : noProvisioner(hypothetical);
+        } else if (hypothetical.hostId() == null) {
+            try {
+                Optional<String> host = provisioner.get().place(new Context(hypothetical, effective, List.of()));
+                if (host.isPresent()) {
+                    hypothetical = hypothetical.withHost(host.get());
+                }
+            } catch (ProvisioningException e) {
+                hostNote = e.getMessage();
+            }
+        }
+        Partition planned = hypothetical;
+        Optional<String> definition = provisioner.flatMap(p -> p.preview(new Context(planned, effective, List.of())));
+        return new Plan(kind, wanted, effective, changes, planned.host(), hostNote, definition);
+    }
+
     /** A request made by the instance {@code requester} (or the user, when {@code null}). */
     private synchronized Partition request(InstanceRequest request, Partition requester) {
         Optional<Partition> existing = requester == null ? instance(request.reference())

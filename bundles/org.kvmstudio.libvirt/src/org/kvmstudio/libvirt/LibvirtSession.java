@@ -77,6 +77,10 @@ public final class LibvirtSession implements BackendSession, HostListener {
         this.kvm = new KvmProvisioner(this);
         this.nbd = new NbdProvisioner(this);
         hosts.sync();
+    }
+
+    @Override
+    public void reconcile() {
         hosts.connectAll();
     }
 
@@ -144,9 +148,10 @@ public final class LibvirtSession implements BackendSession, HostListener {
         return site.workspaceDirectory().resolve("pools");
     }
 
+    /** Each host as it is now: connected (or tried) on the way, since a person asked. */
     @Override
     public List<HostStatus> hostStatuses() {
-        return hosts.statuses();
+        return refreshedHostStatuses();
     }
 
     @Override
@@ -160,7 +165,6 @@ public final class LibvirtSession implements BackendSession, HostListener {
         synchronized (this) {
             storages.keySet().removeIf(id -> hosts.get(id).isEmpty());
         }
-        hosts.connectAll();
     }
 
     // what libvirt reports, on the callbacks thread

@@ -25,6 +25,13 @@ public interface BackendSession extends AutoCloseable {
         throw new ProvisioningException("this backend does not manage hosts");
     }
 
+    /**
+     * The owner's controller starts: connect to every host now and report what they have, rather
+     * than on first use (a short-lived command only connects to the hosts it needs).
+     */
+    default void reconcile() {
+    }
+
     /** The workspace's hosts changed (one added or removed): connect to new ones, let go of removed ones. */
     default void hostsChanged() {
     }

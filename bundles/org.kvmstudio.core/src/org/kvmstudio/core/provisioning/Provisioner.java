@@ -43,6 +43,14 @@ public interface Provisioner {
     Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) throws ProvisioningException;
 
     /**
+     * What deploying the context's partition would define on its host (a KVM's domain XML, secrets
+     * left out), worked out without creating or changing anything. Empty when there is nothing to show.
+     */
+    default Optional<String> preview(ProvisioningContext context) {
+        return Optional.empty();
+    }
+
+    /**
      * What the host really has for a deployed partition, looked up now and quickly (the controller
      * asks every 30 s and after a host reconnects). Empty when it cannot tell.
      */

@@ -180,6 +180,50 @@ public final class KvmProvisioner implements Provisioner {
         }
     }
 
+    /**
+     * The domain XML a deployment would define, without creating volumes, state or anything on the
+     * host (its capabilities are read, to know KVM from TCG); the VNC password is left out.
+     */
+    @Override
+    public Optional<String> preview(ProvisioningContext context) {
+        Partition p = context.partition();
+        Optional<HostConnection> host = context.hostId().flatMap(id -> session.hosts().get(id));
+        if (host.isEmpty() || p.requestedState() == RequestedState.DESTROYED) {
+            return Optional.empty();
+        }
+        try {
+            VmParameters vm = VmParameters.of(context.effectiveParameters());
+            Storage storage = session.storage(host.get().host().id());
+            DiskBus bus = DiskBus.fromSlapOs(vm.diskType());
+            List<DiskSpec> disks = new ArrayList<>();
+            int order = 1;
+            if (vm.nbdHost().isPresent()) {
+                disks.add(new DiskSpec(new NbdSource(vm.nbdHost().get(), vm.nbdPort(), ""), DiskDevice.CDROM, "raw",
+                        DiskBus.IDE, null, true, order++));
+            }
+            if (vm.nbd2Host().isPresent()) {
+                disks.add(new DiskSpec(new NbdSource(vm.nbd2Host().get(), vm.nbd2Port(), ""), DiskDevice.CDROM, "raw",
+                        DiskBus.IDE, null, true, null));
+            }
+            for (int i = 0; i < vm.bootImages().size(); i++) {
+                disks.add(new DiskSpec(storage.source(p.id() + "-boot-" + i + ".img"), DiskDevice.CDROM, "raw", DiskBus.IDE,
+                        null, true, order++));
+            }
+            disks.add(new DiskSpec(storage.source(p.id() + "-disk"), DiskDevice.DISK, vm.diskFormat(), bus, vm.diskCache(),
+                    false, order));
+            for (VmParameters.ExternalDisk e : vm.externalDisks()) {
+                disks.add(new DiskSpec(new FileSource(e.path()), DiskDevice.DISK,
+                        e.format().equals("autodetect") ? "raw" : e.format(), bus, e.cache(), false, null));
+            }
+            UUID uuid = context.state().get(DOMAIN_UUID).map(Object::toString).map(UUID::fromString)
+                    .orElse(new UUID(0, 0));
+            return Optional.of(DomainXmlWriter.writeWithoutSecrets(spec(context, vm, host.get().virtType(), disks, storage,
+                    uuid, "--------")));
+        } catch (ProvisioningException | IOException | InvalidDomainSpecException e) {
+            return Optional.of("<!-- the domain cannot be worked out: " + e.getMessage().replace("--", "- -") + " -->");
+        }
+    }
+
     @Override
     public Optional<Observation> observe(ProvisioningContext context) {
         Partition p = context.partition();
@@ -303,12 +347,17 @@ public final class KvmProvisioner implements Provisioner {
 
     private DomainSpec spec(ProvisioningContext context, VmParameters vm, VirtType virtType, List<DiskSpec> disks,
             Storage storage) throws ProvisioningException, IOException {
-        Partition p = context.partition();
         PartitionState state = context.state();
         UUID uuid = state.get(DOMAIN_UUID).map(Object::toString).map(UUID::fromString).orElseGet(UUID::randomUUID);
         state.put(DOMAIN_UUID, uuid.toString());
         String password = state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword);
         state.put(VNC_PASSWORD, password);
+        return spec(context, vm, virtType, disks, storage, uuid, password);
+    }
+
+    private DomainSpec spec(ProvisioningContext context, VmParameters vm, VirtType virtType, List<DiskSpec> disks,
+            Storage storage, UUID uuid, String password) throws ProvisioningException {
+        Partition p = context.partition();
         VncGraphics graphics = vm.novnc() ? new VncGraphics("127.0.0.1", password, vm.keymap(), true) : null;
         List<PortForward> forwards = new ArrayList<>();
         Inet4Address address = natAddress(p);

@@ -1,0 +1,53 @@
+package org.kvmstudio.cli;
+
+import java.util.List;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.kvmstudio.cli.forward.ForwardingClient;
+import org.kvmstudio.cli.forward.OwnerSocket;
+import org.kvmstudio.core.StudioService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The {@code kvmstudio} command line as an Eclipse application of the product
+ * ({@code -application org.kvmstudio.cli.application}). The start script only gets here when no
+ * owner answered on the workspace's socket; one may have started since, so it is asked once more.
+ */
+public final class CliApplication implements IApplication {
+
+    @Override
+    public Object start(IApplicationContext context) throws Exception {
+        String[] args = (String[]) context.getArguments().getOrDefault(IApplicationContext.APPLICATION_ARGS, new String[0]);
+        context.applicationRunning();
+        String cwd = System.getProperty("user.dir");
+        List<String> arguments = List.of(args);
+        int forwarded = ForwardingClient.forward(OwnerSocket.of(OwnerSocket.workspace(arguments, cwd)), cwd, arguments);
+        if (forwarded != ForwardingClient.NO_OWNER) {
+            return forwarded;
+        }
+        BundleContext bundles = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
+        ServiceTracker<StudioService, StudioService> tracker = new ServiceTracker<>(bundles, StudioService.class, null);
+        tracker.open();
+        try {
+            StudioService service = tracker.waitForService(30_000);
+            if (service == null) {
+                System.err.println("kvmstudio: the studio service did not start (is org.apache.felix.scr running?)");
+                return Cli.FAILED;
+            }
+            try (LocalAccess access = new LocalAccess(service)) {
+                return Cli.run(arguments, cwd, System.out, System.err, access);
+            }
+        } finally {
+            tracker.close();
+        }
+    }
+
+    @Override
+    public void stop() {
+        // a command ends by itself; the agent ends on SIGTERM through its shutdown hook
+    }
+
+}

@@ -1,0 +1,77 @@
+package org.kvmstudio.cli.commands;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.kvmstudio.cli.CliContext;
+import org.kvmstudio.core.RequestEngine;
+import org.kvmstudio.model.Partition;
+
+/**
+ * Brings a requested instance along: where the command owns the workspace only for itself, it
+ * deploys the instance's tree here (once, or until ready with {@code --wait}); where an owner runs,
+ * its controller deploys, and the command only watches. Progress goes to standard error.
+ */
+final class Waiting {
+
+    private Waiting() {
+    }
+
+    /**
+     * @param id the partition to watch (a root, a child, a slave)
+     * @return the partition afterwards, or empty once it is gone (destroyed)
+     */
+    static Optional<Partition> converge(CliContext c, RequestEngine engine, String id, boolean wait, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        String lastSaid = null;
+        while (true) {
+            if (c.temporaryOwner()) {
+                for (String pending : tree(engine, id)) {
+                    engine.process(pending, new NullProgressMonitor());
+                }
+            }
+            Optional<Partition> p = engine.partition(id);
+            if (p.isEmpty() || p.get().isReady() || !wait) {
+                return p;
+            }
+            String said = Output.status(p.get());
+            if (!Objects.equals(said, lastSaid)) {
+                c.err().println(p.get().reference() + ": " + said);
+                lastSaid = said;
+            }
+            if (Instant.now().isAfter(deadline) || c.abandoned()) {
+                return p;
+            }
+            sleep(c.temporaryOwner() ? pause(engine) : 200);
+        }
+    }
+
+    /** The partition and what it requested, and its master for a slave: what deploying it involves. */
+    private static List<String> tree(RequestEngine engine, String id) {
+        Optional<Partition> p = engine.partition(id);
+        if (p.isEmpty()) {
+            return List.of();
+        }
+        return engine.pending().stream().filter(other -> engine.partition(other)
+                .map(o -> o.instanceTree().equals(p.get().instanceTree()) || o.id().equals(p.get().masterId()))
+                .orElse(false)).toList();
+    }
+
+    /** Until the next retry is due, at most a second. */
+    private static long pause(RequestEngine engine) {
+        return engine.nextRetry().map(at -> Math.max(50, Math.min(1000, Duration.between(Instant.now(), at).toMillis())))
+                .orElse(200L);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
