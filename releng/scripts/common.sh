@@ -70,6 +70,9 @@ ensure_libvirt_user() {
   getent passwd libvirt-qemu >/dev/null || useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
 }
 
+# Only for the tests: the tiny guest's boot loader and ISO tools, a prompt zombie reaper (tini), curl.
+TEST_PACKAGES=(tini xorriso isolinux syslinux-common)
+
 setup() {
   apt_install ca-certificates curl unzip "${GUI_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"
   ensure_libvirt_user

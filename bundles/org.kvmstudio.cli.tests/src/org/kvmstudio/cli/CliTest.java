@@ -81,7 +81,7 @@ class CliTest {
         }
 
         @Override
-        public void becomeAgent(Path workspace) {
+        public void becomeAgent(Path workspace, PrintStream err) {
             throw new UnsupportedOperationException();
         }
     };

@@ -23,12 +23,22 @@ public final class Cli {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int NOT_READY = 2;
+    /** The workspace's owner is a short command: try again in a moment (sysexits' EX_TEMPFAIL). */
+    public static final int BUSY = 75;
 
     private Cli() {
     }
 
     /** Runs one command line; never throws. */
     public static int run(List<String> args, String cwd, PrintStream out, PrintStream err, StudioAccess access) {
+        return run(args, cwd, out, err, access, false);
+    }
+
+    /**
+     * @param retryable when the workspace being locked by another process should give {@link #BUSY}
+     *                  (the caller waits and tries again) rather than an error
+     */
+    static int run(List<String> args, String cwd, PrintStream out, PrintStream err, StudioAccess access, boolean retryable) {
         CliContext context = new CliContext(Path.of(cwd), out, err, access);
         CommandLine cl = new CommandLine(new KvmStudioCommand(context));
         cl.setOut(new PrintWriter(out, true));
@@ -39,7 +49,8 @@ public final class Cli {
             e.getCommandLine().usage(err);
             return FAILED;
         });
-        cl.setExecutionExceptionHandler((e, command, parsed) -> report(e, err));
+        cl.setExecutionExceptionHandler((e, command, parsed) -> retryable && e instanceof WorkspaceLockedException ? BUSY
+                : report(e, err));
         try {
             return cl.execute(args.toArray(String[]::new));
         } finally {
@@ -49,6 +60,9 @@ public final class Cli {
     }
 
     static int report(Exception e, PrintStream err) {
+        if (e instanceof OwnerBusyException) {
+            return BUSY;
+        }
         if (e instanceof ResourceNotReadyException notReady) {
             err.println("kvmstudio: not ready yet: " + notReady.getMessage());
             return NOT_READY;

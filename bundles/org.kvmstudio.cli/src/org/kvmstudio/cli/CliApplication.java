@@ -24,10 +24,6 @@ public final class CliApplication implements IApplication {
         context.applicationRunning();
         String cwd = System.getProperty("user.dir");
         List<String> arguments = List.of(args);
-        int forwarded = ForwardingClient.forward(OwnerSocket.of(OwnerSocket.workspace(arguments, cwd)), cwd, arguments);
-        if (forwarded != ForwardingClient.NO_OWNER) {
-            return forwarded;
-        }
         BundleContext bundles = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
         ServiceTracker<StudioService, StudioService> tracker = new ServiceTracker<>(bundles, StudioService.class, null);
         tracker.open();
@@ -37,13 +33,47 @@ public final class CliApplication implements IApplication {
                 System.err.println("kvmstudio: the studio service did not start (is org.apache.felix.scr running?)");
                 return Cli.FAILED;
             }
-            try (LocalAccess access = new LocalAccess(service)) {
-                return Cli.run(arguments, cwd, System.out, System.err, access);
-            }
+            return run(service, arguments, cwd);
         } finally {
             tracker.close();
         }
     }
+
+    /**
+     * Forwards the command to the owner, or runs it here as the owner. While the owner is a short
+     * command (or one holds the lock without listening yet), the command waits for it, up to a minute:
+     * two commands started together both succeed, one after the other.
+     */
+    private static int run(StudioService service, List<String> arguments, String cwd) throws InterruptedException {
+        long deadline = System.nanoTime() + BUSY_WAIT.toNanos();
+        boolean said = false;
+        while (true) {
+            int forwarded = ForwardingClient.forward(OwnerSocket.of(OwnerSocket.workspace(arguments, cwd)), cwd, arguments);
+            if (forwarded != ForwardingClient.NO_OWNER && forwarded != Cli.BUSY) {
+                return forwarded;
+            }
+            if (forwarded == ForwardingClient.NO_OWNER) {
+                try (LocalAccess access = new LocalAccess(service)) {
+                    int code = Cli.run(arguments, cwd, System.out, System.err, access, true);
+                    if (code != Cli.BUSY) {
+                        return code;
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                System.err.println("kvmstudio: the workspace stayed in use by another kvmstudio command for "
+                        + BUSY_WAIT.toSeconds() + " s");
+                return Cli.FAILED;
+            }
+            if (!said) {
+                System.err.println("kvmstudio: waiting for another kvmstudio command to let go of the workspace");
+                said = true;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static final java.time.Duration BUSY_WAIT = java.time.Duration.ofSeconds(60);
 
     @Override
     public void stop() {

@@ -39,7 +39,7 @@ final class LocalAccess implements StudioAccess, AutoCloseable {
     }
 
     @Override
-    public void becomeAgent(Path workspace) throws IOException, InterruptedException {
+    public void becomeAgent(Path workspace, java.io.PrintStream err) throws IOException, InterruptedException {
         Studio owned;
         synchronized (this) {
             owned = studio(workspace);
@@ -54,6 +54,7 @@ final class LocalAccess implements StudioAccess, AutoCloseable {
         }, "kvmstudio agent shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         owned.startController();
+        err.println("kvmstudio agent: owning " + owned.workspaceDirectory() + "; stop with Ctrl-C or SIGTERM");
         stopped.await();
     }
 

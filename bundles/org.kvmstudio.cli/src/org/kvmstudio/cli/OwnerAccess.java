@@ -31,7 +31,11 @@ final class OwnerAccess implements StudioAccess {
     }
 
     @Override
-    public void becomeAgent(Path workspace) {
+    public void becomeAgent(Path workspace, java.io.PrintStream err) {
+        if (temporary) {
+            // a short command owns the workspace for a moment: the agent waits for it, then owns it
+            throw new OwnerBusyException();
+        }
         throw new ConflictException("the workspace " + studio.workspaceDirectory() + " already has an owner ("
                 + (temporary ? "a kvmstudio command" : "KVM Studio or kvmstudio agent") + ", process "
                 + ProcessHandle.current().pid() + ")");

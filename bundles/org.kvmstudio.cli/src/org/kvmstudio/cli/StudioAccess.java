@@ -18,5 +18,5 @@ public interface StudioAccess {
     boolean temporaryOwner();
 
     /** Makes this process the long-lived owner ({@code kvmstudio agent}); refused where it already is one. */
-    void becomeAgent(Path workspace) throws IOException, InterruptedException;
+    void becomeAgent(Path workspace, java.io.PrintStream err) throws IOException, InterruptedException;
 }

@@ -538,6 +538,9 @@ public final class RequestEngine {
                         target = placed(p, host.get());
                     }
                 }
+                long revision = target.revision();
+                update(p.id(), current -> current.status().phase() == Status.Phase.NOT_READY
+                        ? current.withStatus(notReady("deploying revision " + revision)) : current);
                 Deployment deployment = provisioner.get().deploy(new Context(target, effective, slaveEntries), monitor);
                 if (release != null) {
                     checkPublished(release, target, deployment);

@@ -22,8 +22,7 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext c = parent.context();
-        c.err().println("kvmstudio agent: owning " + c.workspace() + "; stop with Ctrl-C or SIGTERM");
-        c.access().becomeAgent(c.workspace());
+        c.access().becomeAgent(c.workspace(), c.err());
         return Cli.OK;
     }
 }

@@ -40,6 +40,8 @@ public final class OwnerChannel implements AutoCloseable {
     private final Runner runner;
     private final UserPrincipal owner;
     private final Thread acceptor;
+    /** Commands running for others: a closing owner lets them finish before it lets go of the workspace. */
+    private final java.util.concurrent.Phaser running = new java.util.concurrent.Phaser(1);
 
     private OwnerChannel(Path socket, ServerSocketChannel server, Runner runner, UserPrincipal owner) {
         this.socket = socket;
@@ -72,7 +74,14 @@ public final class OwnerChannel implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
-                Thread t = new Thread(() -> serve(client), "kvmstudio command");
+                running.register();
+                Thread t = new Thread(() -> {
+                    try {
+                        serve(client);
+                    } finally {
+                        running.arriveAndDeregister();
+                    }
+                }, "kvmstudio command");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException closed) {
@@ -122,6 +131,7 @@ public final class OwnerChannel implements AutoCloseable {
         }, true, StandardCharsets.UTF_8);
     }
 
+    /** Stops taking commands, and waits for those running to end. */
     @Override
     public void close() {
         try {
@@ -130,5 +140,6 @@ public final class OwnerChannel implements AutoCloseable {
         } catch (IOException ignored) {
             // the next owner replaces a socket left behind
         }
+        running.arriveAndAwaitAdvance();
     }
 }

@@ -118,10 +118,12 @@ public final class HostConnection {
     private void open() throws LibvirtException {
         LibvirtEventLoop.ensureRunning();
         Connect c = new Connect(uri);
-        try {
-            c.setKeepAlive(5, 3); // a dead remote host is noticed in about 20 s rather than never
-        } catch (LibvirtException notRemote) {
-            // local drivers (embed, qemu:///system) have no keepalive to set
+        if (!host.embedded() && !uri.startsWith("qemu:///")) {
+            try {
+                c.setKeepAlive(5, 3); // a dead remote host is noticed in about 20 s rather than never
+            } catch (LibvirtException unsupported) {
+                // a driver without keepalives is checked with isAlive() on every use
+            }
         }
         try {
             virtType = Capabilities.virtualization(c.getCapabilities());
