@@ -51,7 +51,7 @@ find_jdk() {
       return
     fi
   done
-  die "the build needs a JDK 21 or newer and this distribution packages none (Debian 12 has only 17): install one under /usr/lib/jvm or set JAVA_HOME"
+  die "the build needs a JDK 21 or newer and this distribution packages none (Debian 12 has only 17): install one (README, 'Debian 12', shows how: apt install temurin-21-jdk from Adoptium's repository) or set JAVA_HOME to one"
 }
 
 # Packages for the GUI and its tests: GTK for SWT, Xvfb for a display without a screen, fonts.

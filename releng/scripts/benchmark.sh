@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmark (figures, not a test): request -> running through KVM Studio against raw libvirt
+# define + start of the same domain XML on the same machine, one at a time and 10 in parallel, as
+# ratios in one run; and `kvmstudio list` on a workspace of 1,000 partitions with an owner running
+# and without one. Uses the exported product (build first). Usage: benchmark.sh [ROUNDS]
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+ROUNDS=${1:-3}
+archive=$KVMSTUDIO_ROOT/product/org.kvmstudio.product/target/products/kvmstudio-linux.gtk.x86_64.tar.gz
+[ -f "$archive" ] || die "no product archive at $archive: run the build first"
+work=$(mktemp -d /tmp/ksb.XXXXXX)
+tar -xzf "$archive" -C "$work"
+K=$work/kvmstudio/kvmstudio
+JAVA=$(find_jdk)/bin/java
+export KVMSTUDIO_WORKSPACE=$work/ws XDG_CACHE_HOME=$work/cache
+export KVMSTUDIO_VMARGS="-Xmx1g -Dkvmstudio.shutdownTimeout=1 -Dkvmstudio.memoryOvercommit=4"
+REAPER=; command -v tini >/dev/null && REAPER="tini -s --"
+agent=
+cleanup() { [ -n "$agent" ] && kill "$agent" 2>/dev/null; sleep 1; pkill -9 -f "$work/" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+now() { date +%s%N; }
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+start_agent() {
+  $REAPER "$K" agent >"$work/agent.log" 2>&1 &
+  agent=$!
+  for _ in $(seq 300); do grep -q owning "$work/agent.log" && return; sleep 0.2; done
+  die "the agent did not start: $(cat "$work/agent.log")"
+}
+VM=(ram-size=512 disk-size=1)
+
+start_agent
+# the domain XML KVM Studio defines for such a VM, as the raw side's template
+"$K" request template kvm --parameters "${VM[@]}" --dry-run --json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["definition"])' >"$work/template.xml"
+raw=$work/raw; mkdir -p "$raw/etc"
+sed 's/= 25900/= 28000/; s/= 26899/= 28999/; s/= 26900/= 29000/; s/= 27899/= 29999/' \
+  "$KVMSTUDIO_WORKSPACE/libvirt/etc/qemu.conf" >"$raw/etc/qemu.conf"
+jars="$(ls "$work"/kvmstudio/plugins/org.libvirt_*.jar):$(ls "$work"/kvmstudio/plugins/com.sun.jna_*.jar)"
+raw_run() { # COUNT PARALLEL
+  $REAPER "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$jars" "$KVMSTUDIO_ROOT/releng/benchmark/RawLibvirt.java" \
+    "$raw" "$work/template.xml" "$1" "$2" 2>>"$work/raw.err"
+}
+
+say "one at a time, $ROUNDS rounds"
+raw_one=$(raw_run "$ROUNDS" false | awk '/^raw raw/ { print $3 }' | median)
+kvm_one=$(for i in $(seq "$ROUNDS"); do
+  t=$(now); "$K" request "one-$i" kvm --parameters "${VM[@]}" --wait >/dev/null || say "one-$i failed"; ms "$t" "$(now)"
+  "$K" remove "one-$i" --wait >/dev/null 2>&1
+done | median)
+
+say "10 in parallel"
+raw_ten=$(raw_run 10 true | awk '/^raw-total/ { print $2 }')
+t=$(now)
+for i in $(seq 10); do "$K" request "par-$i" kvm --parameters "${VM[@]}" --wait >/dev/null & done
+wait
+kvm_ten=$(ms "$t" "$(now)")
+ready=$("$K" list | grep -c '^par-.*ready, started')
+for i in $(seq 10); do "$K" remove "par-$i" >/dev/null 2>&1; done
+"$K" list --json >/dev/null
+
+echo "request -> running, one at a time (median of $ROUNDS): KVM Studio $kvm_one ms, raw libvirt $raw_one ms, ratio $(ratio "$kvm_one" "$raw_one")x"
+echo "request -> running, 10 in parallel (all running): KVM Studio $kvm_ten ms ($ready/10 ready), raw libvirt $raw_ten ms, ratio $(ratio "$kvm_ten" "$raw_ten")x"
+
+# --- kvmstudio list on 1,000 partitions (stopped VMs, as a big workspace mostly holds)
+for _ in $(seq 60); do [ -z "$("$K" list | tail -n +2)" ] && break; sleep 1; done
+kill "$agent"; wait "$agent" 2>/dev/null; agent=
+python3 - "$KVMSTUDIO_WORKSPACE" <<'PY'
+import json, os, sys
+ws = sys.argv[1]
+for n in range(1000, 2000):
+    p = {"format": 1, "partition": {"id": f"SOFTINST-{n}", "reference": f"vm-{n}", "releaseUri": "kvm",
+         "softwareType": "default", "shared": False, "parameters": {"ram-size": 512}, "requestedState": "stopped",
+         "filter": {}, "status": {"phase": "stopped", "message": "", "since": "2026-11-27T00:00:00Z"},
+         "connectionParameters": {"ipv4": "127.77.0.2"}, "hostId": "local", "masterId": None, "parentId": None,
+         "instanceTree": f"SOFTINST-{n}", "revision": 1, "appliedRevision": 1}}
+    with open(os.path.join(ws, "partitions", f"SOFTINST-{n}.json"), "w") as f:
+        json.dump(p, f, indent=2)
+PY
+without=$(for _ in 1 2 3; do t=$(now); "$K" list >/dev/null; ms "$t" "$(now)"; done | median)
+start_agent
+"$K" list >/dev/null
+with=$(for _ in 1 2 3 4 5; do t=$(now); "$K" list >/dev/null; ms "$t" "$(now)"; done | median)
+lines=$("$K" list | tail -n +2 | wc -l)
+echo "kvmstudio list, $lines partitions: with an owner running $with ms, without one $without ms (goal with an owner: <= 500 ms)"
