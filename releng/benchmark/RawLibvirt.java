@@ -113,7 +113,7 @@ public class RawLibvirt {
         NodeList args = doc.getElementsByTagNameNS("http://libvirt.org/schemas/domain/qemu/1.0", "arg");
         for (int i = 0; i < args.getLength(); i++) {
             Element a = (Element) args.item(i);
-            a.setAttribute("value", a.getAttribute("value").replaceAll("127\\.77\\.[0-9]+\\.[0-9]+", natAddress));
+            a.setAttribute("value", a.getAttribute("value").replaceAll("127\\.[0-9]+\\.[0-9]+\\.[0-9]+:", natAddress + ":"));
         }
         StringWriter out = new StringWriter();
         TransformerFactory.newInstance().newTransformer().transform(new DOMSource(doc), new StreamResult(out));

@@ -46,15 +46,16 @@ raw_run() { # COUNT PARALLEL
 say "one at a time, $ROUNDS rounds"
 raw_one=$(raw_run "$ROUNDS" false | awk '/^raw raw/ { print $3 }' | median)
 kvm_one=$(for i in $(seq "$ROUNDS"); do
-  t=$(now); "$K" request "one-$i" kvm --parameters "${VM[@]}" --wait >/dev/null || say "one-$i failed"; ms "$t" "$(now)"
+  t=$(now); "$K" request "one-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 || say "one-$i failed"; ms "$t" "$(now)"
   "$K" remove "one-$i" --wait >/dev/null 2>&1
 done | median)
 
 say "10 in parallel"
 raw_ten=$(raw_run 10 true | awk '/^raw-total/ { print $2 }')
 t=$(now)
-for i in $(seq 10); do "$K" request "par-$i" kvm --parameters "${VM[@]}" --wait >/dev/null & done
-wait
+pids=()
+for i in $(seq 10); do "$K" request "par-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 & pids+=($!); done
+wait "${pids[@]}" # not the agent, which runs on
 kvm_ten=$(ms "$t" "$(now)")
 ready=$("$K" list | grep -c '^par-.*ready, started')
 for i in $(seq 10); do "$K" remove "par-$i" >/dev/null 2>&1; done

@@ -426,6 +426,32 @@ class EngineForBackendsTest {
         assertEquals("backend 10.0.0.2:1 refuses connections", bad.status().message());
         assertEquals("https://mydomain.com:4443/bad", bad.connectionParameters().get("url").orElseThrow(),
                 "what was published is kept even though it is not ready");
+        int calls = provisioner.calls.size();
+        process();
+        assertEquals(calls, provisioner.calls.size(), "a master whose slave fails waits before it tries again");
+        assertEquals(List.of(), fx.engine.pending());
+        fx.clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(vm("front").id()), fx.engine.pending(), "then tries again");
+    }
+
+    @Test
+    void onlyWhatADeploymentCanMoveOnIsPending() throws Exception {
+        fx.engine.request(kvm("no-provisioner-yet", Map.of()));
+        fx.engine.request(slave("no-master-yet", 6080));
+        assertEquals(List.of(), fx.engine.pending(), "nothing can deploy them: a controller would only spin");
+        fx.install(provisioner);
+        assertEquals(List.of(vm("no-provisioner-yet").id()), fx.engine.pending());
+        fx.engine.request(frontend("front"));
+        assertEquals(List.of(vm("no-provisioner-yet").id(), vm("front").id(), vm("no-master-yet").id()), fx.engine.pending(),
+                "a master exists: the slave can be attached");
+        provisioner.extra = c -> {
+            if (c.partition().reference().equals("no-provisioner-yet")) {
+                assertFalse(fx.engine.pending().contains(c.partition().id()), "not while it is being deployed");
+            }
+            return Parameters.EMPTY;
+        };
+        process();
+        assertEquals(List.of(), fx.engine.pending());
     }
 
     @Test

@@ -73,7 +73,10 @@ public final class Controller {
     /** Runs a pass soon. Cheap and safe to call from any thread, a libvirt callback included. */
     public void wakeUp() {
         if (!stopped) {
-            dispatcher.schedule(); // a job scheduled while waiting is scheduled once
+            // a job sleeping until the next retry ignores schedule(): wake it; one waiting or running
+            // takes schedule() as "once more when done"
+            dispatcher.wakeUp();
+            dispatcher.schedule();
         }
     }
 
@@ -89,11 +92,6 @@ public final class Controller {
         } catch (OperationCanceledException e) {
             // nothing to wait for
         }
-    }
-
-    /** Whether no deployment is queued or running (for tests and {@code --wait}). */
-    public boolean idle() {
-        return scheduled.isEmpty() && Job.getJobManager().find(FAMILY).length == 0;
     }
 
     private void dispatch() {
@@ -123,7 +121,6 @@ public final class Controller {
             engine.observe(p.id());
             sub.worked(1);
         }
-        sessions.get(); // backends report host reconnects through BackendSite.wakeUp
         wakeUp();
     }
 

@@ -213,6 +213,9 @@ public final class RequestEngine {
                     throw new ConflictException("'" + p.reference() + "' (" + id + ") is " + p.requestedState().slapName()
                             + ": destroy it first; forget only what could not be destroyed");
                 }
+                if (deploying.contains(id)) {
+                    throw new ConflictException("'" + p.reference() + "' (" + id + ") is being deployed; try again when it is done");
+                }
                 removeDestroyed(p);
             }
         } catch (UncheckedIOException e) {
@@ -340,12 +343,26 @@ public final class RequestEngine {
     public List<String> pending() {
         Instant now = clock.instant();
         List<Partition> all = store.partitions();
-        List<Partition> due = all.stream().filter(p -> needsDeploy(p, all) && retries.due(p.id(), p.revision(), now)).toList();
-        List<String> ids = new ArrayList<>();
-        due.stream().filter(p -> !p.shared()).sorted(Comparator.comparing((Partition p) -> !p.isRoot()))
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        // only what a deployment can move on: not what is being deployed, waits out a failure, or has
+        // no provisioner (its status says so; installing one wakes the controller)
+        all.stream().filter(p -> !p.shared()).sorted(Comparator.comparing((Partition p) -> !p.isRoot()))
+                .filter(p -> !deploying.contains(p.id()) && needsDeploy(p, all) && retries.due(p.id(), p.revision(), now)
+                        && provisioners.find(p.releaseUri(), p.softwareType()).isPresent())
                 .forEach(p -> ids.add(p.id()));
-        due.stream().filter(Partition::shared).forEach(p -> ids.add(p.id()));
-        return ids;
+        // slaves are deployed by their masters; here only those to attach (a master exists now), to
+        // drop (destroyed without one) or whose master's file was set aside
+        for (Partition s : all) {
+            if (!s.shared() || deploying.contains(s.id())) {
+                continue;
+            }
+            boolean unattached = s.masterId() == null;
+            if (unattached && s.requestedState() == RequestedState.DESTROYED || orphaned(s)
+                    || unattached && MasterSelection.attach(s, all, this::notReady).masterId() != null) {
+                ids.add(s.id());
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /**
@@ -458,6 +475,9 @@ public final class RequestEngine {
                         return current; // nothing deployed yet, or going away: there is nothing to drift from
                     }
                     Status.Phase wanted = Status.phaseOf(current.requestedState());
+                    if (observation.phase() != wanted && retries.failures(id) > 0 && !current.isReady()) {
+                        return current; // waiting out a failure: its reason says more than what is seen now
+                    }
                     String message = observation.phase() == wanted && current.appliedRevision() < current.revision()
                             ? current.status().message() : redact(current, observation.message());
                     Status.Phase phase = observation.phase() == wanted && current.appliedRevision() < current.revision()
@@ -465,8 +485,9 @@ public final class RequestEngine {
                     if (phase == current.status().phase() && message.equals(current.status().message())) {
                         return current;
                     }
-                    // something changed out there: whatever waited after a failure may work now
-                    retries.succeeded(id);
+                    if (observation.phase() == wanted) {
+                        retries.succeeded(id); // it is as wanted again: nothing is failing any more
+                    }
                     return current.withStatus(new Status(phase, message, clock.instant()));
                 });
             }
@@ -521,7 +542,7 @@ public final class RequestEngine {
                 effective = release.inputFor(p.softwareType(), false).withDefaults(p.parameters());
             } catch (InvalidRequestException e) {
                 if (p.requestedState() != RequestedState.DESTROYED) {
-                    update(p.id(), current -> current.withStatus(notReady(e.getMessage())));
+                    failed(p, Status.Phase.NOT_READY, e.getMessage());
                     return false;
                 }
                 effective = p.parameters(); // destroying needs no schema: a broken release must not keep a VM alive
@@ -618,7 +639,15 @@ public final class RequestEngine {
             }
             publish(deployed, d.connectionParameters(), deployed.revision(),
                     reached(d.phase(), deployed, store.partition(deployed.id()).orElse(deployed)));
-            retries.succeeded(deployed.id());
+            boolean slaveBehind = slaves.stream().anyMatch(slave -> slave.requestedState() != RequestedState.DESTROYED
+                    && !Optional.ofNullable(d.slaves().get(slave.id())).map(o -> o.phase() == Status.phaseOf(slave.requestedState()))
+                            .orElse(false));
+            if (slaveBehind) {
+                // the master is fine, a slave is not: try again later rather than at once, and forever
+                retries.failed(deployed.id(), deployed.revision(), clock.instant());
+            } else {
+                retries.succeeded(deployed.id());
+            }
             return store.partition(deployed.id()).map(Partition::isReady).orElse(true);
         }
     }
@@ -628,6 +657,9 @@ public final class RequestEngine {
      * into its private state, the others into the partition.
      */
     private synchronized void publish(Partition p, Parameters published, long revision, Status status) {
+        if (store.partition(p.id()).isEmpty()) {
+            return; // forgotten meanwhile: nothing may be written for it again
+        }
         Set<String> secretNames = outputSchema(p).map(Secrets::names).orElse(Set.of());
         Parameters secrets = Secrets.only(published, secretNames);
         try {

@@ -166,6 +166,13 @@ public final class Studio implements AutoCloseable {
         }
 
         @Override
+        public boolean converging() {
+            synchronized (Studio.this) {
+                return controller != null;
+            }
+        }
+
+        @Override
         public void wakeUp() {
             Controller c;
             synchronized (Studio.this) {

@@ -29,12 +29,14 @@ public final class StudioService {
      */
     public Studio open(Path directory) throws IOException {
         Studio studio = Studio.open(directory, Clock.systemUTC());
+        open.add(studio); // first: a backend bound meanwhile is added to it too (addBackend is idempotent)
         try {
             releases.forEach(provider -> addRelease(studio, provider));
             for (Backend backend : backends) {
                 studio.addBackend(backend);
             }
         } catch (IOException | RuntimeException e) {
+            open.remove(studio);
             try {
                 studio.close();
             } catch (IOException close) {
@@ -42,7 +44,6 @@ public final class StudioService {
             }
             throw e;
         }
-        open.add(studio);
         return studio;
     }
 

@@ -196,7 +196,9 @@ class EmbeddedKvmTest {
                         || qemuPidOrZero(fx.domainName(vm)) != 0 && qemuPidOrZero(fx.domainName(vm)) != qemu);
         long seenMs = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.println("guest killed outside: seen after " + seenMs + " ms");
-        LibvirtFixture.waitFor("the controller to start it again", Duration.ofSeconds(30), () -> {
+        LibvirtFixture.waitFor("the controller to start it again", Duration.ofSeconds(30), () -> "status "
+                + fx.studio.engine().instance(ref).map(p -> p.status() + ", ready " + p.isReady()).orElse("gone")
+                + ", pending " + fx.studio.engine().pending() + ", next retry " + fx.studio.engine().nextRetry(), () -> {
             long now = qemuPidOrZero(fx.domainName(vm));
             return now != 0 && now != qemu && fx.studio.engine().instance(ref).map(Partition::isReady).orElse(false);
         });

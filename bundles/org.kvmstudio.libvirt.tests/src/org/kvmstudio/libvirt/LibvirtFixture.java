@@ -126,10 +126,15 @@ final class LibvirtFixture {
     }
 
     static void waitFor(String what, Duration within, BooleanSupplier condition) {
+        waitFor(what, within, () -> "", condition);
+    }
+
+    /** As above; {@code state} says, when the wait fails, what was there instead. */
+    static void waitFor(String what, Duration within, java.util.function.Supplier<String> state, BooleanSupplier condition) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + within.toSeconds() + " s for " + what);
+                throw new AssertionError("waited " + within.toSeconds() + " s for " + what + "; " + state.get());
             }
             sleep(100);
         }

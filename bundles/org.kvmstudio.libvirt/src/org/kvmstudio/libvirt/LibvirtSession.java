@@ -170,16 +170,35 @@ public final class LibvirtSession implements BackendSession, HostListener {
     // what libvirt reports, on the callbacks thread
 
     @Override
-    public void domainChanged(String hostId, String domainName) {
+    public void domainChanged(String hostId, String domainName, String event, String detail) {
         partitionOf(domainName).ifPresent(p -> hosts.get(hostId).ifPresent(host -> {
             try {
                 Observation seen = kvm.observe(host.connect(), domainName);
+                if (seen.phase() == Status.Phase.STOPPED && event.equals("STOPPED") && seen.message().isEmpty()) {
+                    seen = new Observation(Status.Phase.STOPPED, stoppedBecause(detail));
+                }
                 engine().observed(p.id(), seen);
                 wakeUp();
             } catch (ProvisioningException down) {
                 // the host went away meanwhile: hostDown reports it
             }
         }));
+    }
+
+    /** libvirt's detail of a STOPPED event, as a person would say it. */
+    static String stoppedBecause(String detail) {
+        return switch (detail) {
+            case "FAILED" -> "shut off: QEMU ended unexpectedly (killed or crashed)";
+            case "CRASHED" -> "shut off: the guest crashed";
+            case "DESTROYED" -> "shut off: forced off outside KVM Studio";
+            case "SHUTDOWN" -> "shut off: the guest shut itself down";
+            default -> "shut off (" + detail.toLowerCase(java.util.Locale.ROOT) + ")";
+        };
+    }
+
+    /** Whether a controller keeps this workspace converged (a long-lived owner), or a short command owns it. */
+    public boolean converging() {
+        return site.converging();
     }
 
     @Override

@@ -26,6 +26,22 @@ final class Waiting {
      * @return the partition afterwards, or empty once it is gone (destroyed)
      */
     static Optional<Partition> converge(CliContext c, RequestEngine engine, String id, boolean wait, Duration timeout) {
+        Object changed = new Object();
+        org.kvmstudio.model.InstanceListener wake = event -> {
+            synchronized (changed) {
+                changed.notifyAll();
+            }
+        };
+        engine.addListener(wake);
+        try {
+            return converge(c, engine, id, wait, timeout, changed);
+        } finally {
+            engine.removeListener(wake);
+        }
+    }
+
+    private static Optional<Partition> converge(CliContext c, RequestEngine engine, String id, boolean wait, Duration timeout,
+            Object changed) {
         Instant deadline = Instant.now().plus(timeout);
         String lastSaid = null;
         while (true) {
@@ -41,12 +57,25 @@ final class Waiting {
             String said = Output.status(p.get());
             if (!Objects.equals(said, lastSaid)) {
                 c.err().println(p.get().reference() + ": " + said);
+                c.err().flush();
                 lastSaid = said;
             }
             if (Instant.now().isAfter(deadline) || c.abandoned()) {
                 return p;
             }
-            sleep(c.temporaryOwner() ? pause(engine) : 200);
+            if (c.temporaryOwner()) {
+                sleep(pause(engine));
+            } else {
+                // the owner's controller deploys: wake as soon as the partition changes
+                synchronized (changed) {
+                    try {
+                        changed.wait(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return p;
+                    }
+                }
+            }
         }
     }
 

@@ -116,9 +116,12 @@ public final class OwnerChannel implements AutoCloseable {
         }
     }
 
-    /** A print stream whose bytes become frames of {@code kind}. */
+    /**
+     * A print stream whose bytes become frames of {@code kind}: buffered, so that a long listing goes
+     * in a few frames rather than one a line; the command flushes what must be seen at once (progress).
+     */
     private static PrintStream stream(DataOutputStream out, byte kind) {
-        return new PrintStream(new OutputStream() {
+        return new PrintStream(new java.io.BufferedOutputStream(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 write(new byte[] { (byte) b }, 0, 1);
@@ -128,7 +131,7 @@ public final class OwnerChannel implements AutoCloseable {
             public void write(byte[] b, int off, int len) throws IOException {
                 Frames.write(out, kind, java.util.Arrays.copyOfRange(b, off, off + len));
             }
-        }, true, StandardCharsets.UTF_8);
+        }, 1 << 16), false, StandardCharsets.UTF_8);
     }
 
     /** Stops taking commands, and waits for those running to end. */

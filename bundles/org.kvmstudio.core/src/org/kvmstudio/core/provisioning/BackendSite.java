@@ -26,6 +26,12 @@ public interface BackendSite {
      */
     RequestEngine engine();
 
+    /**
+     * Whether a controller keeps this workspace converged: the owner is the GUI or {@code kvmstudio
+     * agent}, not a command that exits when done (what must outlive it, an upload endpoint, needs one).
+     */
+    boolean converging();
+
     /** Tells the owner's controller to run a pass soon (a host came back, a report arrived). */
     void wakeUp();
 }

@@ -54,7 +54,8 @@ public final class EmbeddedRoot {
         Files.createDirectories(conf.getParent());
         StringBuilder text = new StringBuilder("# Written by KVM Studio at every start; edits are lost.\n");
         if ("root".equals(System.getProperty("user.name"))) {
-            text.append("user = \"root\"\ngroup = \"root\"\n");
+            // QEMU runs as the owner's own user: there is no ownership to hand over and give back
+            text.append("user = \"root\"\ngroup = \"root\"\nremember_owner = 0\n");
         }
         text.append("stdio_handler = \"file\"\n")
                 .append("vnc_listen = \"127.0.0.1\"\n")

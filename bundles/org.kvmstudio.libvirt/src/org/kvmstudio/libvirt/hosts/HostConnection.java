@@ -33,6 +33,7 @@ public final class HostConnection {
     private final ScheduledExecutorService scheduler;
     private final Executor callbacks;
     private Connect connect;
+    private org.libvirt.event.LifecycleListener lifecycle;
     private VirtType virtType;
     private HostStatus status;
     private Duration nextRetry = FIRST_RETRY;
@@ -57,8 +58,16 @@ public final class HostConnection {
         return host;
     }
 
-    /** The live connection, opened now if needed. */
+    /**
+     * The live connection, opened now if needed. While the host is down and a reconnection is
+     * scheduled, fails at once with the recorded reason rather than waiting for another timeout: the
+     * scheduled attempt, with its back-off, is the one that reconnects.
+     */
     public synchronized Connect connect() throws ProvisioningException {
+        return connect(false);
+    }
+
+    private synchronized Connect connect(boolean scheduled) throws ProvisioningException {
         if (closed) {
             throw new ProvisioningException("the connection to host '" + host.id() + "' is closed");
         }
@@ -71,6 +80,9 @@ public final class HostConnection {
                 // fall through: the connection is gone
             }
             lost("the connection was lost");
+        }
+        if (!scheduled && reconnect != null && !reconnect.isDone()) {
+            throw new ProvisioningException("host '" + host.id() + "' (" + host.uri() + ") is down: " + status.reason());
         }
         try {
             open();
@@ -127,15 +139,20 @@ public final class HostConnection {
         }
         try {
             virtType = Capabilities.virtualization(c.getCapabilities());
-            c.addLifecycleListener((domain, event) -> {
+            org.libvirt.event.LifecycleListener onLifecycle = (domain, event) -> {
                 try {
                     String name = domain.getName();
-                    callbacks.execute(() -> listener.domainChanged(host.id(), name));
-                } catch (LibvirtException gone) {
-                    // the domain vanished before we could name it; the next pass sees it gone
+                    String detail = String.valueOf(event.getDetail());
+                    String type = String.valueOf(event.getType());
+                    domain.free();
+                    callbacks.execute(() -> listener.domainChanged(host.id(), name, type, detail));
+                } catch (LibvirtException | java.util.concurrent.RejectedExecutionException gone) {
+                    // the domain vanished before we could name it, or the session closed: nothing to report
                 }
                 return 0;
-            });
+            };
+            c.addLifecycleListener(onLifecycle);
+            lifecycle = onLifecycle;
             try {
                 c.registerCloseListener((closing, reason) -> callbacks.execute(() -> {
                     synchronized (HostConnection.this) {
@@ -180,6 +197,16 @@ public final class HostConnection {
             Connect c = connect;
             connect = null;
             try {
+                // registered callbacks hold references on the connection: without this it is never closed
+                if (lifecycle != null) {
+                    c.removeLifecycleListener(lifecycle);
+                }
+                c.unregisterCloseListener();
+            } catch (LibvirtException ignored) {
+                // a broken connection has nothing left to call back
+            }
+            lifecycle = null;
+            try {
                 c.close();
             } catch (LibvirtException ignored) {
                 // a connection already broken cannot be closed cleanly either
@@ -194,10 +221,13 @@ public final class HostConnection {
         Duration delay = nextRetry;
         nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : nextRetry.multipliedBy(2);
         reconnect = scheduler.schedule(() -> {
+            synchronized (HostConnection.this) {
+                reconnect = null; // this attempt is running: a failure schedules the next one
+            }
             try {
-                connect();
+                connect(true);
             } catch (ProvisioningException stillDown) {
-                // connect() scheduled the next attempt and recorded why
+                // connect(true) scheduled the next attempt and recorded why
             }
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -136,8 +136,11 @@ public final class KvmProvisioner implements Provisioner {
         Undo undo = new Undo();
         boolean firstTime = false;
         try {
-            firstTime = lookup(conn, name).isEmpty();
-            List<DiskSpec> disks = prepareVolumes(p, vm, storage, conn, name, undo, sub.split(40));
+            Optional<Domain> before = lookup(conn, name);
+            before.ifPresent(this::free);
+            firstTime = before.isEmpty();
+            prepareVolumes(p, vm, storage, conn, name, undo, sub.split(40));
+            List<DiskSpec> disks = disks(p, vm, storage);
             DomainSpec spec = spec(context, vm, host.virtType(), disks, storage);
             String xml = DomainXmlWriter.write(spec);
             String digest = sha256(xml);
@@ -149,7 +152,6 @@ public final class KvmProvisioner implements Provisioner {
                     undo.push(() -> undefine(conn, name));
                 }
                 defined.free();
-                context.state().put(DEFINED_XML, digest);
                 redefined = existing.isPresent();
             }
             existing.ifPresent(this::free);
@@ -158,6 +160,8 @@ public final class KvmProvisioner implements Provisioner {
                     + " vanished while it was being deployed"));
             try {
                 Status.Phase phase = converge(domain, p.requestedState(), redefined, sub.split(40));
+                // only now: a restart cut short leaves the old digest, so the next run restarts again
+                context.state().put(DEFINED_XML, digest);
                 return Deployment.reached(phase, published(context, vm, domain, phase));
             } finally {
                 free(domain);
@@ -194,27 +198,7 @@ public final class KvmProvisioner implements Provisioner {
         try {
             VmParameters vm = VmParameters.of(context.effectiveParameters());
             Storage storage = session.storage(host.get().host().id());
-            DiskBus bus = DiskBus.fromSlapOs(vm.diskType());
-            List<DiskSpec> disks = new ArrayList<>();
-            int order = 1;
-            if (vm.nbdHost().isPresent()) {
-                disks.add(new DiskSpec(new NbdSource(vm.nbdHost().get(), vm.nbdPort(), ""), DiskDevice.CDROM, "raw",
-                        DiskBus.IDE, null, true, order++));
-            }
-            if (vm.nbd2Host().isPresent()) {
-                disks.add(new DiskSpec(new NbdSource(vm.nbd2Host().get(), vm.nbd2Port(), ""), DiskDevice.CDROM, "raw",
-                        DiskBus.IDE, null, true, null));
-            }
-            for (int i = 0; i < vm.bootImages().size(); i++) {
-                disks.add(new DiskSpec(storage.source(p.id() + "-boot-" + i + ".img"), DiskDevice.CDROM, "raw", DiskBus.IDE,
-                        null, true, order++));
-            }
-            disks.add(new DiskSpec(storage.source(p.id() + "-disk"), DiskDevice.DISK, vm.diskFormat(), bus, vm.diskCache(),
-                    false, order));
-            for (VmParameters.ExternalDisk e : vm.externalDisks()) {
-                disks.add(new DiskSpec(new FileSource(e.path()), DiskDevice.DISK,
-                        e.format().equals("autodetect") ? "raw" : e.format(), bus, e.cache(), false, null));
-            }
+            List<DiskSpec> disks = disks(p, vm, storage);
             UUID uuid = context.state().get(DOMAIN_UUID).map(Object::toString).map(UUID::fromString)
                     .orElse(new UUID(0, 0));
             return Optional.of(DomainXmlWriter.writeWithoutSecrets(spec(context, vm, host.get().virtType(), disks, storage,
@@ -268,34 +252,17 @@ public final class KvmProvisioner implements Provisioner {
         return DomainSpec.nameFor(session.workspaceMark() + "-" + p.id());
     }
 
-    private List<DiskSpec> prepareVolumes(Partition p, VmParameters vm, Storage storage, Connect conn, String name,
+    /** Makes what the disks need on the host: downloads once, the main disk (grown, never shrunk). */
+    private void prepareVolumes(Partition p, VmParameters vm, Storage storage, Connect conn, String name,
             Undo undo, IProgressMonitor monitor) throws ProvisioningException, LibvirtException {
         SubMonitor sub = SubMonitor.convert(monitor, vm.bootImages().size() + 2);
-        DiskBus bus;
-        try {
-            bus = DiskBus.fromSlapOs(vm.diskType());
-        } catch (InvalidDomainSpecException e) {
-            throw new ProvisioningException(e.getMessage(), e);
-        }
-        List<DiskSpec> disks = new ArrayList<>();
-        // the NBD exports first: the first boot is from the first one, as in SlapOS's kvm
-        if (vm.nbdHost().isPresent()) {
-            disks.add(new DiskSpec(new NbdSource(vm.nbdHost().get(), vm.nbdPort(), ""), DiskDevice.CDROM, "raw",
-                    DiskBus.IDE, null, true, 1));
-        }
-        if (vm.nbd2Host().isPresent()) {
-            disks.add(new DiskSpec(new NbdSource(vm.nbd2Host().get(), vm.nbd2Port(), ""), DiskDevice.CDROM, "raw",
-                    DiskBus.IDE, null, true, null));
-        }
-        int order = disks.isEmpty() ? 1 : 2;
         for (int i = 0; i < vm.bootImages().size(); i++) {
-            String image = p.id() + "-boot-" + i + ".img";
+            String image = bootImage(p, vm.bootImages().get(i));
             VmParameters.BootImage b = vm.bootImages().get(i);
             if (!storage.exists(image)) {
                 storage.fetch(image, b.url(), b.md5(), sub.split(1));
                 undo.push(() -> storage.delete(image, false));
             }
-            disks.add(new DiskSpec(storage.source(image), DiskDevice.CDROM, "raw", DiskBus.IDE, null, true, order++));
         }
         String disk = p.id() + "-disk";
         long bytes = vm.diskGiB() * GIB;
@@ -313,15 +280,49 @@ public final class KvmProvisioner implements Provisioner {
                 storage.create(disk, vm.diskFormat(), bytes);
             }
             undo.push(() -> storage.delete(disk, false));
-        } else if (storage.capacity(disk) != bytes) {
+        } else if (storage.capacity(disk) < bytes) {
+            // a bigger disk (an imported image, a size asked down) is kept as it is: shrinking loses data
             grow(conn, name, storage, disk, bytes);
         }
-        disks.add(new DiskSpec(storage.source(disk), DiskDevice.DISK, vm.diskFormat(), bus, vm.diskCache(), false, order));
-        for (VmParameters.ExternalDisk e : vm.externalDisks()) {
-            String format = e.format().equals("autodetect") ? "raw" : e.format();
-            disks.add(new DiskSpec(new FileSource(e.path()), DiskDevice.DISK, format, bus, e.cache(), false, null));
+    }
+
+    /**
+     * The domain's disks, in boot order: the NBD exports first (the first boot is from the first one,
+     * as in SlapOS's kvm), the boot images, the main disk, the external disks. Pure: the same list
+     * for a deployment and for a preview.
+     */
+    private List<DiskSpec> disks(Partition p, VmParameters vm, Storage storage) throws ProvisioningException {
+        try {
+            DiskBus bus = DiskBus.fromSlapOs(vm.diskType());
+            List<DiskSpec> disks = new ArrayList<>();
+            int order = 1;
+            if (vm.nbdHost().isPresent()) {
+                disks.add(new DiskSpec(new NbdSource(vm.nbdHost().get(), vm.nbdPort(), ""), DiskDevice.CDROM, "raw",
+                        DiskBus.IDE, null, true, order++));
+            }
+            if (vm.nbd2Host().isPresent()) {
+                disks.add(new DiskSpec(new NbdSource(vm.nbd2Host().get(), vm.nbd2Port(), ""), DiskDevice.CDROM, "raw",
+                        DiskBus.IDE, null, true, null));
+            }
+            for (VmParameters.BootImage b : vm.bootImages()) {
+                disks.add(new DiskSpec(storage.source(bootImage(p, b)), DiskDevice.CDROM, "raw", DiskBus.IDE, null, true,
+                        order++));
+            }
+            disks.add(new DiskSpec(storage.source(p.id() + "-disk"), DiskDevice.DISK, vm.diskFormat(), bus, vm.diskCache(),
+                    false, order));
+            for (VmParameters.ExternalDisk e : vm.externalDisks()) {
+                disks.add(new DiskSpec(new FileSource(e.path()), DiskDevice.DISK,
+                        e.format().equals("autodetect") ? "raw" : e.format(), bus, e.cache(), false, null));
+            }
+            return disks;
+        } catch (InvalidDomainSpecException e) {
+            throw new ProvisioningException(e.getMessage(), e);
         }
-        return disks;
+    }
+
+    /** A boot image's volume, named by its checksum: a new image in the list is a new volume. */
+    private static String bootImage(Partition p, VmParameters.BootImage b) {
+        return p.id() + "-boot-" + b.md5().toLowerCase(java.util.Locale.ROOT) + ".img";
     }
 
     /** Grows the disk: live through libvirt when the guest runs (QEMU holds the file), else in the pool. */
@@ -376,15 +377,21 @@ public final class KvmProvisioner implements Provisioner {
     }
 
     /**
-     * The partition's own loopback address (127.77.x.y, from its instance number): guest port p is
+     * The partition's own loopback address (127.w.x.y, from its workspace and instance number): guest port p is
      * forwarded to port 10000 + p on it, so two VMs both forwarding 22 do not collide, as in SlapOS
      * where each partition has addresses of its own.
      */
-    static Inet4Address natAddress(Partition p) {
+    Inet4Address natAddress(Partition p) {
+        return natAddress(p, session.workspaceMark());
+    }
+
+    /** 127.(64 + a number of the workspace's mark, 0-63).(instance number, 16 bits): two workspaces rarely meet. */
+    static Inet4Address natAddress(Partition p, String workspaceMark) {
         long number = Long.parseLong(p.id().substring(p.id().indexOf('-') + 1));
         int index = (int) (number % 65533) + 2;
+        int workspace = 64 + Math.floorMod(workspaceMark.hashCode(), 64);
         try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] { 127, 77, (byte) (index >> 8), (byte) index });
+            return (Inet4Address) InetAddress.getByAddress(new byte[] { 127, (byte) workspace, (byte) (index >> 8), (byte) index });
         } catch (UnknownHostException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -403,6 +410,13 @@ public final class KvmProvisioner implements Provisioner {
         if (active && redefined) {
             shutDown(domain, monitor);
             active = false;
+        }
+        if (active && domain.getInfo().state == DomainState.VIR_DOMAIN_PAUSED) {
+            try {
+                domain.resume(); // paused by QEMU (a full host disk) or by hand: it runs on once resumed
+            } catch (LibvirtException e) {
+                throw new ProvisioningException("the virtual machine is paused and cannot resume: " + LibvirtErrors.describe(e), e);
+            }
         }
         if (!active) {
             try {

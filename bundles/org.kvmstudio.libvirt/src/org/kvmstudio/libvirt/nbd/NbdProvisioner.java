@@ -85,6 +85,11 @@ public final class NbdProvisioner implements Provisioner {
         published.put("nbd-port", Integer.toString(export.port()));
         published.put("nbd-url", nbdUrl(export));
         if (!storage.exists(image)) {
+            if (!session.converging()) {
+                // the endpoint lives in the owner, and this one exits when its command is done
+                return Deployment.behind(Status.Phase.NOT_READY, "waiting for the image: give image-url, or run kvmstudio agent "
+                        + "(or the desktop application) to accept its one-time upload", Parameters.of(published));
+            }
             openUpload(context, storage, image, export.bindAddress(), published);
             return Deployment.behind(Status.Phase.NOT_READY, "waiting for the image to be uploaded once to "
                     + published.get("upload-url") + " (with the " + UploadEndpoint.KEY_HEADER + " header set to the upload key)",
@@ -97,6 +102,7 @@ public final class NbdProvisioner implements Provisioner {
         }
         ProcessHandle server = NbdServer.running(export).orElse(null);
         if (server == null) {
+            storage.checkStandalone(image); // an uploaded qcow2 must not make qemu-nbd serve host files
             server = NbdServer.start(export);
         }
         watch(p.id(), server);

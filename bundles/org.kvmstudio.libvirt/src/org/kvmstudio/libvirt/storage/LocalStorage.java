@@ -98,6 +98,7 @@ public final class LocalStorage implements Storage {
         Path partial = file(name + ".part");
         deleteQuietly(partial);
         try {
+            QemuImg.checkStandalone(image);
             QemuImg.convert(image, QemuImg.format(image), partial, format);
             if (QemuImg.virtualSize(partial) < bytes) {
                 QemuImg.resize(partial, format, bytes);
@@ -111,6 +112,17 @@ public final class LocalStorage implements Storage {
     @Override
     public void fetch(String name, String url, String md5, IProgressMonitor monitor) throws ProvisioningException {
         Download.fetch(url, md5, file(name), monitor);
+        try {
+            QemuImg.checkStandalone(file(name));
+        } catch (ProvisioningException e) {
+            delete(name, false);
+            throw e;
+        }
+    }
+
+    /** Refuses volume {@code name} if it refers to other files (see {@link QemuImg#checkStandalone}). */
+    public void checkStandalone(String name) throws ProvisioningException {
+        QemuImg.checkStandalone(file(name));
     }
 
     @Override

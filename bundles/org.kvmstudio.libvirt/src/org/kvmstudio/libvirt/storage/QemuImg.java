@@ -45,6 +45,20 @@ final class QemuImg {
         return Long.parseLong(m.group(1));
     }
 
+    /**
+     * Refuses an image that is not self-contained: a qcow2 naming a backing file or an external data
+     * file would make QEMU (and qemu-img, and qemu-nbd) read whatever host file it names, and hand it
+     * to a guest or to whoever reads the export. Downloaded and uploaded images are untrusted.
+     */
+    static void checkStandalone(Path file) throws ProvisioningException {
+        String json = run("info", "-U", "--output=json", file.toString());
+        if (json.contains("\"backing-filename\"") || json.contains("\"full-backing-filename\"")
+                || json.contains("\"data-file\"")) {
+            throw new ProvisioningException("the image " + file.getFileName() + " refers to other files (a backing or data"
+                    + " file): only self-contained images are accepted");
+        }
+    }
+
     /** The format qemu-img detects in {@code file} ({@code raw} when none). */
     static String format(Path file) throws ProvisioningException {
         Matcher m = Pattern.compile("\"format\":\\s*\"([a-z0-9]+)\"").matcher(run("info", "-U", "--output=json", file.toString()));
@@ -55,14 +69,16 @@ final class QemuImg {
         List<String> command = new ArrayList<>();
         command.add("qemu-img");
         command.addAll(List.of(args));
+        Path output = null;
+        Process p = null;
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
+            // to a file, not a pipe: the time limit holds however much or little it says
+            output = java.nio.file.Files.createTempFile("kvmstudio-qemu-img", ".out");
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
                 throw new ProvisioningException("qemu-img " + args[0] + " did not finish in " + TIMEOUT_MINUTES + " minutes");
             }
-            String text = new String(out, StandardCharsets.UTF_8).strip();
+            String text = java.nio.file.Files.readString(output, StandardCharsets.UTF_8).strip();
             if (p.exitValue() != 0) {
                 throw new ProvisioningException("qemu-img " + args[0] + " failed: " + text);
             }
@@ -72,6 +88,17 @@ final class QemuImg {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("interrupted while qemu-img " + args[0] + " ran", e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+            if (output != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a temporary file the system cleans
+                }
+            }
         }
     }
 }

@@ -1,0 +1,166 @@
+package org.kvmstudio.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kvmstudio.model.Filter;
+import org.kvmstudio.model.Host;
+import org.kvmstudio.model.HostStatus;
+import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.InvalidRequestException;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.RequestedState;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+
+/**
+ * Two more hypervisor hosts: libvirtd daemons started by hand on loopback, each in a mount namespace
+ * of its own (releng/scripts/libvirtd-host.sh), reached over qemu+tcp:// as remote hosts are. Disks
+ * go to libvirt storage pools there. Placement by computer_guid and by room; a host that goes away is
+ * reported down with libvirt's reason, and its partitions are ready again once it is back.
+ */
+class TwoHostsTest {
+
+    static LibvirtFixture fx;
+    static final Path HOSTS = Path.of("/tmp", "kst-hosts-" + ProcessHandle.current().pid());
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        fx = LibvirtFixture.get();
+        host("start", "hosta", "16611", "5960");
+        host("start", "hostb", "16612", "6160");
+        fx.studio.hosts().add(new Host("hosta", "Host A", "qemu+tcp://127.0.0.1:16611/system"));
+        fx.studio.hosts().add(new Host("hostb", "Host B", "qemu+tcp://127.0.0.1:16612/system"));
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        for (Partition p : fx.studio.engine().partitions()) {
+            if (p.hostId() != null && p.hostId().startsWith("host")) {
+                fx.studio.engine().destroy(p.id());
+            }
+        }
+        LibvirtFixture.waitFor("the partitions on hosts A and B to be destroyed", Duration.ofSeconds(60), () -> {
+            fx.studio.engine().process(new org.eclipse.core.runtime.NullProgressMonitor());
+            return fx.studio.engine().partitions().stream().noneMatch(p -> p.hostId() != null && p.hostId().startsWith("host"));
+        });
+        for (String id : List.of("hosta", "hostb")) {
+            if (fx.studio.hosts().host(id).isPresent()) {
+                fx.studio.hosts().remove(id);
+            }
+            host("stop", id);
+        }
+    }
+
+    /** Runs the script (its daemon keeps the output file, not a pipe this test would wait on). */
+    static void host(String... args) throws Exception {
+        Path script = Path.of(System.getProperty("kvmstudio.root", ".")).resolve("releng/scripts/libvirtd-host.sh");
+        Files.createDirectories(HOSTS);
+        File log = HOSTS.resolve(args[1] + "-" + args[0] + ".out").toFile();
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of(script.toString(), args[0], args[1])));
+        pb.command().addAll(List.of(args).subList(2, args.length));
+        pb.environment().put("KVMSTUDIO_HOSTS", HOSTS.toString());
+        Process p = pb.redirectErrorStream(true).redirectOutput(log).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, args[0] + " " + args[1] + ": "
+                + Files.readString(log.toPath()));
+    }
+
+    static Domain domainOn(String uri, Partition p) throws Exception {
+        return new Connect(uri).domainLookupByName(fx.domainName(p));
+    }
+
+    @Test
+    void aRequestPinnedToAHostRunsThereOnItsStoragePool() throws Exception {
+        String ref = fx.reference("pinned");
+        Partition p = fx.deploy(InstanceRequest.of("kvm", ref).withParameters(Parameters.of(Map.of(
+                "ram-size", 512, "disk-size", 1, "nat-rules", List.of())))
+                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostb"))), Duration.ofSeconds(90));
+        assertTrue(p.isReady(), p.status().message());
+        assertEquals("hostb", p.hostId());
+        assertEquals(1, domainOn("qemu+tcp://127.0.0.1:16612/system", p).isActive());
+        String pool = "kvmstudio-" + fx.session.workspaceMark();
+        assertTrue(List.of(new Connect("qemu+tcp://127.0.0.1:16612/system").storagePoolLookupByName(pool).listVolumes())
+                .contains(p.id() + "-disk"), "the disk is a volume of the host's pool");
+        fx.studio.engine().destroy(p.id());
+        fx.converge(ref, Duration.ofSeconds(60));
+        assertTrue(fx.studio.engine().partition(p.id()).isEmpty());
+        assertFalse(List.of(new Connect("qemu+tcp://127.0.0.1:16612/system").storagePoolLookupByName(pool).listVolumes())
+                .contains(p.id() + "-disk"), "destroyed with its partition");
+    }
+
+    @Test
+    void aRequestGoesToTheHostItFitsBestAndOneThatFitsNowhereSaysSo() throws Exception {
+        long room = fx.session.refreshedHostStatuses().stream().filter(s -> s.hostId().equals("hosta"))
+                .mapToLong(HostStatus::memoryMiB).findFirst().orElseThrow() * 3 / 2;
+        // fill host A but for 1 GiB; a 1 GiB VM then fits best there, where the least room is left
+        long big = (room - 1024) / 512 * 512;
+        String bigRef = fx.reference("filler");
+        Partition filler = fx.deploy(InstanceRequest.of("kvm", bigRef).withParameters(Parameters.of(Map.of(
+                "ram-size", big, "disk-size", 1, "nat-rules", List.of()))).withState(RequestedState.STOPPED)
+                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hosta"))), Duration.ofSeconds(90));
+        assertTrue(filler.isReady(), filler.status().message());
+        String fitRef = fx.reference("fit");
+        Partition fit = fx.deploy(InstanceRequest.of("kvm", fitRef).withParameters(Parameters.of(Map.of(
+                "ram-size", 1024, "disk-size", 1, "nat-rules", List.of()))).withState(RequestedState.STOPPED),
+                Duration.ofSeconds(90));
+        assertEquals("hosta", fit.hostId(), fit.status().message());
+
+        String hugeRef = fx.reference("nowhere");
+        Partition huge = fx.deploy(InstanceRequest.of("kvm", hugeRef).withParameters(Parameters.of(Map.of(
+                "ram-size", 262144, "disk-size", 1))), Duration.ofSeconds(10));
+        assertTrue(huge.status().message().startsWith("no host has room for 262144 MiB of RAM and 1 vCPU"),
+                huge.status().message());
+        assertEquals(null, huge.hostId(), "nothing was placed");
+        for (String ref : List.of(bigRef, fitRef, hugeRef)) {
+            fx.studio.engine().destroy(fx.studio.engine().instance(ref).orElseThrow().id());
+            fx.converge(ref, Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void aHostThatGoesAwayIsReportedDownAndItsPartitionsAreReadyAgainWhenItIsBack() throws Exception {
+        String ref = fx.reference("onb");
+        Partition p = fx.deploy(InstanceRequest.of("kvm", ref).withParameters(Parameters.of(Map.of(
+                "ram-size", 512, "disk-size", 1, "nat-rules", List.of())))
+                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostb"))), Duration.ofSeconds(90));
+        assertTrue(p.isReady(), p.status().message());
+        fx.studio.startController();
+        host("stop", "hostb");
+        LibvirtFixture.waitFor("host B to be seen down", Duration.ofSeconds(30), () -> fx.studio.hosts().statuses().stream()
+                .anyMatch(s -> s.hostId().equals("hostb") && !s.up()));
+        HostStatus down = fx.studio.hosts().statuses().stream().filter(s -> s.hostId().equals("hostb")).findFirst().orElseThrow();
+        assertFalse(down.reason().isBlank(), "libvirt's reason is kept");
+        LibvirtFixture.waitFor("its partition to say its host is down", Duration.ofSeconds(30),
+                () -> fx.studio.engine().instance(ref).map(x -> x.status().message().contains("hostb")).orElse(false));
+        host("start", "hostb", "16612", "6160");
+        LibvirtFixture.waitFor("host B back and its partition ready", Duration.ofSeconds(90),
+                () -> fx.studio.engine().instance(ref).map(Partition::isReady).orElse(false));
+        assertEquals(1, domainOn("qemu+tcp://127.0.0.1:16612/system", p).isActive(), "the guest ran on meanwhile");
+        fx.studio.engine().destroy(p.id());
+        fx.converge(ref, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aHostThatDoesNotAnswerIsNotAdded() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> fx.studio.hosts().add(
+                new Host("ghost", null, "qemu+tcp://127.0.0.1:1/system")));
+        assertTrue(e.getMessage().contains("cannot be used") && e.getMessage().contains("127.0.0.1"), e.getMessage());
+        assertTrue(fx.studio.hosts().host("ghost").isEmpty());
+        assertThrows(InvalidRequestException.class, () -> new Host("bad id!", null, "qemu:///system"));
+        assertThrows(InvalidRequestException.class, () -> new Host("x", null, "not a uri"));
+    }
+}
