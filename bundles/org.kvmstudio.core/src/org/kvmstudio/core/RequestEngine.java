@@ -346,8 +346,10 @@ public final class RequestEngine {
         java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
         // only what a deployment can move on: not what is being deployed, waits out a failure, or has
         // no provisioner (its status says so; installing one wakes the controller)
+        Set<String> mastersBehind = mastersWithASlaveBehind(all);
         all.stream().filter(p -> !p.shared()).sorted(Comparator.comparing((Partition p) -> !p.isRoot()))
-                .filter(p -> !deploying.contains(p.id()) && needsDeploy(p, all) && retries.due(p.id(), p.revision(), now)
+                .filter(p -> !deploying.contains(p.id()) && (needsDeployItself(p) || mastersBehind.contains(p.id()))
+                        && retries.due(p.id(), p.revision(), now)
                         && provisioners.find(p.releaseUri(), p.softwareType()).isPresent())
                 .forEach(p -> ids.add(p.id()));
         // slaves are deployed by their masters; here only those to attach (a master exists now), to
@@ -511,12 +513,25 @@ public final class RequestEngine {
     }
 
     private boolean needsDeploy(Partition p, List<Partition> all) {
-        if (!p.isReady() || orphaned(p)) {
-            return true;
+        return needsDeployItself(p) || !p.shared() && mastersWithASlaveBehind(all).contains(p.id());
+    }
+
+    private boolean needsDeployItself(Partition p) {
+        return !p.isReady() || orphaned(p);
+    }
+
+    /**
+     * Masters with a slave that is not ready: they deploy again, as the slave's change may have been
+     * saved, and the master's new revision lost, by a crash between the two writes. One pass over all.
+     */
+    private static Set<String> mastersWithASlaveBehind(List<Partition> all) {
+        Set<String> masters = new HashSet<>();
+        for (Partition s : all) {
+            if (s.shared() && s.masterId() != null && !s.isReady()) {
+                masters.add(s.masterId());
+            }
         }
-        // a master whose slave is behind deploys again: the slave's change may have been saved, and the
-        // master's new revision lost, by a crash between the two writes
-        return !p.shared() && all.stream().anyMatch(s -> s.shared() && p.id().equals(s.masterId()) && !s.isReady());
+        return masters;
     }
 
     private boolean deploy(Partition claimed, IProgressMonitor monitor) {

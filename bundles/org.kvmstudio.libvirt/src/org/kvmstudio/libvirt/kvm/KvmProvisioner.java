@@ -227,7 +227,8 @@ public final class KvmProvisioner implements Provisioner {
         try {
             Optional<Domain> domain = lookup(conn, name);
             if (domain.isEmpty()) {
-                return new Observation(Status.Phase.STOPPED, "the domain " + name + " is gone from its host");
+                // stopped or not, a partition has a defined domain: a missing one is made again
+                return new Observation(Status.Phase.NOT_READY, "the domain " + name + " is gone from its host");
             }
             try {
                 DomainState state = domain.get().getInfo().state;
