@@ -61,6 +61,9 @@ ready=$("$K" list | grep -c '^par-.*ready, started')
 for i in $(seq 10); do "$K" remove "par-$i" >/dev/null 2>&1; done
 "$K" list --json >/dev/null
 
+trip=$(for _ in 1 2 3 4 5; do t=$(now); "$K" --version >/dev/null; ms "$t" "$(now)"; done | median)
+echo "a command's round trip to the agent (kvmstudio --version, median of 5): $trip ms"
+echo "request -> running, one at a time, without that round trip: KVM Studio $((kvm_one - trip)) ms, ratio $(ratio "$((kvm_one - trip))" "$raw_one")x"
 echo "request -> running, one at a time (median of $ROUNDS): KVM Studio $kvm_one ms, raw libvirt $raw_one ms, ratio $(ratio "$kvm_one" "$raw_one")x"
 echo "request -> running, 10 in parallel (all running): KVM Studio $kvm_ten ms ($ready/10 ready), raw libvirt $raw_ten ms, ratio $(ratio "$kvm_ten" "$raw_ten")x"
 
