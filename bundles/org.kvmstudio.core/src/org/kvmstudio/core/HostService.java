@@ -89,6 +89,26 @@ public final class HostService {
         return all;
     }
 
+    /**
+     * Makes a partition again for an orphan, under its old instance guid and reference (or
+     * {@code reference} when given), with the parameters the host's copy shows.
+     */
+    public org.kvmstudio.model.Partition adopt(Orphan orphan, String reference) throws IOException {
+        for (BackendSession s : sessions.get()) {
+            if (s.orphans().contains(orphan)) {
+                try {
+                    org.kvmstudio.model.Parameters parameters = s.describe(orphan);
+                    return engine.adopt(orphan.instanceGuid(), org.kvmstudio.model.InstanceRequest.of(orphan.releaseUri(),
+                            reference == null ? orphan.reference() : reference).withSoftwareType(orphan.softwareType())
+                            .withParameters(parameters), orphan.hostId());
+                } catch (ProvisioningException e) {
+                    throw new IOException("cannot adopt " + orphan.name() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        throw new IOException(orphan.name() + " is not an orphan any more");
+    }
+
     /** Deletes an orphan for good. */
     public void remove(Orphan orphan) throws IOException {
         ProvisioningException last = null;

@@ -280,6 +280,37 @@ public final class RequestEngine {
         return new Plan(kind, wanted, effective, changes, planned.host(), hostNote, definition);
     }
 
+    /**
+     * Makes a partition again for what a backend found on a host with this workspace's mark and no
+     * partition (an {@link org.kvmstudio.core.provisioning.Orphan}): under its old instance guid,
+     * placed where it is, as a root request of the given parameters. It is deployed as any request
+     * is, so its definition becomes what the parameters say.
+     *
+     * @throws ConflictException when a partition has that guid or a root that reference
+     */
+    public Partition adopt(String instanceGuid, InstanceRequest request, String hostId) throws IOException {
+        try {
+            synchronized (this) {
+                if (store.partition(instanceGuid).isPresent()) {
+                    throw new ConflictException(instanceGuid + " already belongs to a partition");
+                }
+                if (instance(request.reference()).isPresent()) {
+                    throw new ConflictException("an instance '" + request.reference() + "' exists; adopt under another reference");
+                }
+                Parameters checked = checkedParameters(request);
+                Partition p = new Partition(instanceGuid, request.reference(), request.releaseUri(), request.softwareType(),
+                        false, checked, request.state(), request.filter(), notReady("adopted; waiting to be deployed"),
+                        Parameters.EMPTY, hostId, null, null, instanceGuid, 1, 0);
+                store(p, InstanceEvent.Kind.ADDED);
+                return p;
+            }
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        } finally {
+            events.deliver(this);
+        }
+    }
+
     /** A request made by the instance {@code requester} (or the user, when {@code null}). */
     private synchronized Partition request(InstanceRequest request, Partition requester) {
         Optional<Partition> existing = requester == null ? instance(request.reference())

@@ -205,6 +205,37 @@ class EmbeddedKvmTest {
         destroy(ref);
     }
 
+    @Test
+    void aDomainOfThisWorkspaceThatNoPartitionOwnsIsReportedAndAdoptedOrRemovedOnRequest() throws Exception {
+        // as a partition file set aside, or forgotten, would leave it: a domain with our mark and no partition
+        for (String guid : List.of("SOFTINST-90001", "SOFTINST-90002")) {
+            String name = "kvmstudio-" + fx.session.workspaceMark() + "-" + guid;
+            fx.connection().domainDefineXML(org.kvmstudio.libvirt.domain.DomainXmlWriter.write(
+                    new org.kvmstudio.libvirt.domain.DomainSpec(name, java.util.UUID.randomUUID(), "lost " + guid, null,
+                            org.kvmstudio.libvirt.domain.VirtType.QEMU, 1024, 2, "pc",
+                            new org.kvmstudio.libvirt.domain.InstanceMetadata(fx.session.workspaceId(), "kvm", "default",
+                                    "lost-" + guid, guid),
+                            List.of(), null, null, null))).free();
+        }
+        var orphans = fx.studio.hosts().orphans();
+        assertEquals(List.of("SOFTINST-90001", "SOFTINST-90002"),
+                orphans.stream().map(o -> o.instanceGuid()).sorted().toList(), "reported, never deleted silently");
+        var first = orphans.stream().filter(o -> o.instanceGuid().equals("SOFTINST-90001")).findFirst().orElseThrow();
+        Partition adopted = fx.studio.hosts().adopt(first, null);
+        assertEquals("SOFTINST-90001", adopted.id());
+        assertEquals("lost-SOFTINST-90001", adopted.reference());
+        assertEquals(Map.of("ram-size", 1024L, "cpu-count", 2L), adopted.parameters().asMap(), "its size is kept");
+        Partition ready = fx.converge(adopted.reference(), Duration.ofSeconds(60));
+        assertTrue(ready.isReady(), ready.status().message());
+        var second = fx.studio.hosts().orphans().stream().filter(o -> o.instanceGuid().equals("SOFTINST-90002"))
+                .findFirst().orElseThrow();
+        fx.studio.hosts().remove(second);
+        assertTrue(fx.studio.hosts().orphans().isEmpty());
+        assertTrue(fx.domain(new Partition("SOFTINST-90002", "x", "kvm", "default", false, null, RequestedState.STARTED, null,
+                Status.notReady("", null), null, null, null, null, "SOFTINST-90002", 1, 0)).isEmpty(), "the domain is gone");
+        destroy(adopted.reference());
+    }
+
     private static void destroy(String ref) throws Exception {
         fx.studio.engine().request(InstanceRequest.of("kvm", ref).withSoftwareType(
                 fx.studio.engine().instance(ref).orElseThrow().softwareType()).withState(RequestedState.DESTROYED));

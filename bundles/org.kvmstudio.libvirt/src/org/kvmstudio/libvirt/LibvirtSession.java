@@ -113,6 +113,11 @@ public final class LibvirtSession implements BackendSession, HostListener {
         return placement;
     }
 
+    /** The workspace's id, as its domains' metadata carry it. */
+    public String workspaceId() {
+        return site.workspaceId();
+    }
+
     /** The first eight characters of the workspace's id: part of every domain and pool name this workspace makes. */
     public String workspaceMark() {
         return site.workspaceId().replace("-", "").substring(0, 8);
@@ -241,10 +246,10 @@ public final class LibvirtSession implements BackendSession, HostListener {
                         if (mark.isPresent() && mark.get().workspaceId().equals(site.workspaceId())
                                 && engine().partition(mark.get().instanceGuid()).isEmpty()) {
                             found.add(new Orphan("domain", host.host().id(), d.getName(), mark.get().instanceGuid(),
-                                    mark.get().reference(), mark.get().softwareType()));
+                                    mark.get().releaseUri(), mark.get().reference(), mark.get().softwareType()));
                         }
-                    } catch (DomainXmlException unreadable) {
-                        // not a domain KVM Studio wrote: not ours to report
+                    } catch (DomainXmlException | LibvirtException unreadable) {
+                        // not a domain KVM Studio wrote, or one gone since it was listed: not ours to report
                     } finally {
                         d.free();
                     }
@@ -254,6 +259,32 @@ public final class LibvirtSession implements BackendSession, HostListener {
             }
         }
         return found;
+    }
+
+    /** An orphan VM's size as its host has it: adopting it keeps its memory, vCPUs and disk. */
+    @Override
+    public org.kvmstudio.model.Parameters describe(Orphan orphan) throws ProvisioningException {
+        HostConnection host = hosts.require(orphan.hostId());
+        try {
+            Domain d = host.connect().domainLookupByName(orphan.name());
+            try {
+                var live = DomainXmlReader.read(d.getXMLDesc(0));
+                java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+                p.put("ram-size", live.memoryMiB() / 512 * 512);
+                p.put("cpu-count", live.vcpus());
+                String disk = orphan.instanceGuid() + "-disk";
+                if (storage(orphan.hostId()).exists(disk)) {
+                    p.put("disk-size", Math.max(1, storage(orphan.hostId()).capacity(disk) >> 30));
+                }
+                return org.kvmstudio.model.Parameters.of(p);
+            } finally {
+                d.free();
+            }
+        } catch (LibvirtException e) {
+            throw new ProvisioningException(LibvirtErrors.describe(e), e);
+        } catch (DomainXmlException e) {
+            throw new ProvisioningException(e.getMessage(), e);
+        }
     }
 
     @Override

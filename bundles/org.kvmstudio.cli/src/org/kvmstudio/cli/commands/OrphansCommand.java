@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code kvmstudio orphans}: what carries this workspace's mark on its hosts but belongs to no
  * partition (one forgotten, or whose file was set aside). Never deleted unless asked.
  */
-@Command(name = "orphans", description = "List domains of this workspace that no partition owns; 'orphans remove NAME' deletes one.",
-        subcommands = OrphansCommand.Remove.class)
+@Command(name = "orphans", description = "List domains of this workspace that no partition owns; 'orphans adopt NAME' "
+        + "makes a partition of one again, 'orphans remove NAME' deletes one.",
+        subcommands = { OrphansCommand.Adopt.class, OrphansCommand.Remove.class })
 final class OrphansCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -34,6 +35,29 @@ final class OrphansCommand implements Callable<Integer> {
                     .map(o -> List.of(o.hostId(), o.name(), o.instanceGuid(), o.reference(), o.softwareType())).toList());
         }
         return Cli.OK;
+    }
+
+    @Command(name = "adopt", description = "Make a partition of an orphan again, under its instance guid, keeping its "
+            + "memory, vCPUs and disk.")
+    static final class Adopt implements Callable<Integer> {
+        @ParentCommand
+        OrphansCommand orphans;
+
+        @Parameters(index = "0", paramLabel = "<name>", description = "The orphan's domain name.")
+        String name;
+
+        @picocli.CommandLine.Option(names = "--reference", description = "Another reference (when its own is taken).")
+        String reference;
+
+        @Override
+        public Integer call() throws Exception {
+            CliContext c = orphans.parent.context();
+            Orphan orphan = c.studio().hosts().orphans().stream().filter(o -> o.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new UnknownInstanceException("there is no orphan named '" + name + "'"));
+            var p = c.studio().hosts().adopt(orphan, reference);
+            c.err().println(name + " adopted as '" + p.reference() + "' (" + p.id() + ")");
+            return Cli.OK;
+        }
     }
 
     @Command(name = "remove", description = "Delete an orphan: its domain and its volumes.")

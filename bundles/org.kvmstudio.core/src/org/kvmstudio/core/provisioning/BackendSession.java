@@ -41,6 +41,14 @@ public interface BackendSession extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The parameters an orphan would be adopted with, read from what the host has (a VM's memory,
+     * vCPUs and disk size), so that adopting it changes nothing of it.
+     */
+    default org.kvmstudio.model.Parameters describe(Orphan orphan) throws ProvisioningException {
+        throw new ProvisioningException("this backend has no orphans to describe");
+    }
+
     /** Deletes an orphan for good (a domain with its volumes, an export with its image). */
     default void remove(Orphan orphan) throws ProvisioningException {
         throw new ProvisioningException("this backend has no orphans to remove");

@@ -10,9 +10,10 @@ import java.util.Objects;
  * @param hostId      where it is
  * @param name        its name on the host
  * @param instanceGuid the instance guid its mark names
+ * @param releaseUri  the release its mark names
  * @param reference   the partition reference its mark names
  */
-public record Orphan(String kind, String hostId, String name, String instanceGuid, String reference,
+public record Orphan(String kind, String hostId, String name, String instanceGuid, String releaseUri, String reference,
         String softwareType) {
 
     public Orphan {

@@ -141,7 +141,7 @@ public final class KvmProvisioner implements Provisioner {
             firstTime = before.isEmpty();
             prepareVolumes(p, vm, storage, conn, name, undo, sub.split(40));
             List<DiskSpec> disks = disks(p, vm, storage);
-            DomainSpec spec = spec(context, vm, host.virtType(), disks, storage);
+            DomainSpec spec = spec(context, vm, host.virtType(), disks, storage, conn, name);
             String xml = DomainXmlWriter.write(spec);
             String digest = sha256(xml);
             Optional<Domain> existing = lookup(conn, name);
@@ -348,9 +348,22 @@ public final class KvmProvisioner implements Provisioner {
     }
 
     private DomainSpec spec(ProvisioningContext context, VmParameters vm, VirtType virtType, List<DiskSpec> disks,
-            Storage storage) throws ProvisioningException, IOException {
+            Storage storage, Connect conn, String name) throws ProvisioningException, IOException, LibvirtException {
         PartitionState state = context.state();
-        UUID uuid = state.get(DOMAIN_UUID).map(Object::toString).map(UUID::fromString).orElseGet(UUID::randomUUID);
+        // the UUID kept in the state; else the one of a domain already there (adopted, or the state was lost),
+        // since libvirt refuses to redefine a name under another UUID
+        Optional<String> kept = state.get(DOMAIN_UUID).map(Object::toString);
+        if (kept.isEmpty()) {
+            Optional<Domain> existing = lookup(conn, name);
+            if (existing.isPresent()) {
+                try {
+                    kept = Optional.of(existing.get().getUUIDString());
+                } finally {
+                    free(existing.get());
+                }
+            }
+        }
+        UUID uuid = kept.map(UUID::fromString).orElseGet(UUID::randomUUID);
         state.put(DOMAIN_UUID, uuid.toString());
         String password = state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword);
         state.put(VNC_PASSWORD, password);
