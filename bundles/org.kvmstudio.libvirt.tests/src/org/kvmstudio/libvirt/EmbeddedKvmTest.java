@@ -116,6 +116,55 @@ class EmbeddedKvmTest {
     }
 
     @Test
+    void bootImagesAndAHardDriveImageAreDownloadedOverHttpCheckedAndBootedFrom() throws Exception {
+        Path iso = guest.resolve("boot.iso");
+        String md5 = LibvirtFixture.md5(iso);
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 4);
+        java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
+        http.createContext("/", exchange -> {
+            downloads.incrementAndGet();
+            exchange.sendResponseHeaders(200, Files.size(iso));
+            try (var body = exchange.getResponseBody()) {
+                Files.copy(iso, body);
+            }
+        });
+        http.start();
+        try {
+            String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/boot.iso";
+            // the image as a boot CD-ROM (the first boot medium when there is no NBD server)
+            String cdRef = fx.reference("bootimage");
+            Partition cd = fx.deploy(InstanceRequest.of("kvm", cdRef).withParameters(Parameters.of(Map.of(
+                    "boot-image-url-list", url + "#" + md5, "ram-size", 512, "disk-size", 1, "nat-rules", List.of()))),
+                    Duration.ofSeconds(60));
+            assertTrue(cd.isReady(), cd.status().message());
+            LibvirtFixture.waitFor("the guest booted from the downloaded image", Duration.ofSeconds(120),
+                    () -> LibvirtFixture.read(fx.pool().resolve(cd.id() + "-serial.log")).contains("NBD DISK SAYS"));
+            // the same image as the main disk, converted to qcow2 and grown to disk-size; wiped when destroyed
+            String diskRef = fx.reference("harddrive");
+            Partition disk = fx.deploy(InstanceRequest.of("kvm", diskRef).withParameters(Parameters.of(Map.of(
+                    "virtual-hard-drive-url", url, "virtual-hard-drive-md5sum", md5, "disk-size", 2, "ram-size", 512,
+                    "wipe-disk-ondestroy", true, "nat-rules", List.of()))), Duration.ofSeconds(60));
+            assertTrue(disk.isReady(), disk.status().message());
+            assertEquals(2L << 30, fx.session.storage("local").capacity(disk.id() + "-disk"));
+            LibvirtFixture.waitFor("the guest booted from its downloaded hard drive", Duration.ofSeconds(120),
+                    () -> LibvirtFixture.read(fx.pool().resolve(disk.id() + "-serial.log")).contains("NBD DISK SAYS"));
+            assertEquals(2, downloads.get(), "each downloaded once");
+            // a restart does not download again
+            fx.deploy(InstanceRequest.of("kvm", cdRef).withState(RequestedState.STOPPED).withParameters(cd.parameters()),
+                    Duration.ofSeconds(30));
+            fx.deploy(InstanceRequest.of("kvm", cdRef).withParameters(cd.parameters()), Duration.ofSeconds(30));
+            assertEquals(2, downloads.get());
+            destroy(cdRef);
+            destroy(diskRef);
+            assertNoVolumes(cd);
+            assertNoVolumes(disk);
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void aKvmPlusDomainHasTwoGigabytesAndTwoVcpus() throws Exception {
         String ref = fx.reference("big");
         Partition vm = fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("kvm+")

@@ -62,7 +62,14 @@ public final class Download {
             MessageDigest digest = MessageDigest.getInstance("MD5");
             try (InputStream in = open(uri); OutputStream out = Files.newOutputStream(partial)) {
                 long length = in instanceof Sized s ? s.length() : -1;
-                copy(in, out, digest, length, sub);
+                // a server that stops sending would hold the deployment (and the owner's shutdown) forever
+                var watchdog = STALLS.scheduleAtFixedRate(new Stall(in), STALL.toSeconds(), STALL.toSeconds(),
+                        java.util.concurrent.TimeUnit.SECONDS);
+                try {
+                    copy(in, out, digest, length, sub);
+                } finally {
+                    watchdog.cancel(false);
+                }
             }
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equalsIgnoreCase(md5)) {
@@ -83,13 +90,55 @@ public final class Download {
         }
     }
 
+    /** No byte for this long: the transfer is given up. */
+    static final Duration STALL = Duration.ofSeconds(60);
+    private static final java.util.concurrent.ScheduledExecutorService STALLS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "download watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Closes a stream that received nothing since the last look, which makes the blocked read fail. */
+    private static final class Stall implements Runnable {
+        private final InputStream in;
+        private long seen = -1;
+
+        Stall(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            long now = in instanceof Sized s ? s.count : 0;
+            if (now == seen) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // closing is all that is asked
+                }
+            }
+            seen = now;
+        }
+    }
+
     /** An input stream that knows how many bytes are coming, for the progress bar. */
     private static final class Sized extends java.io.FilterInputStream {
         private final long length;
+        private volatile long count;
 
         Sized(InputStream in, long length) {
             super(in);
             this.length = length;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
         }
 
         long length() {

@@ -66,10 +66,34 @@ public final class PoolStorage implements Storage {
         }
     }
 
+    /** What is done with a pool or volume handle; the handle is freed after (libvirt-java frees only in finalizers). */
+    @FunctionalInterface
+    private interface Use<H, T> {
+        T apply(H handle) throws LibvirtException, ProvisioningException;
+    }
+
+    private <T> T withPool(Use<StoragePool, T> use) throws ProvisioningException, LibvirtException {
+        StoragePool pool = pool();
+        try {
+            return use.apply(pool);
+        } finally {
+            pool.free();
+        }
+    }
+
+    private <T> T withVolume(String name, Use<StorageVol, T> use) throws ProvisioningException, LibvirtException {
+        StorageVol vol = volume(name);
+        try {
+            return use.apply(vol);
+        } finally {
+            vol.free();
+        }
+    }
+
     private StorageVol volume(String name) throws ProvisioningException {
         LocalStorage.checkName(name);
         try {
-            return pool().storageVolLookupByName(name);
+            return withPool(pool -> pool.storageVolLookupByName(name));
         } catch (LibvirtException e) {
             throw new ProvisioningException("volume " + name + " on host '" + host.host().id() + "': "
                     + LibvirtErrors.describe(e), e);
@@ -80,8 +104,10 @@ public final class PoolStorage implements Storage {
     public boolean exists(String name) throws ProvisioningException {
         LocalStorage.checkName(name);
         try {
-            pool().refresh(0);
-            return Arrays.asList(pool().listVolumes()).contains(name);
+            return withPool(pool -> {
+                pool.refresh(0);
+                return Arrays.asList(pool.listVolumes()).contains(name);
+            });
         } catch (LibvirtException e) {
             throw failure("list the volumes", e);
         }
@@ -90,7 +116,7 @@ public final class PoolStorage implements Storage {
     @Override
     public long capacity(String name) throws ProvisioningException {
         try {
-            return volume(name).getInfo().capacity;
+            return withVolume(name, vol -> vol.getInfo().capacity);
         } catch (LibvirtException e) {
             throw failure("read the size of " + name, e);
         }
@@ -100,7 +126,7 @@ public final class PoolStorage implements Storage {
     public void create(String name, String format, long bytes) throws ProvisioningException {
         LocalStorage.checkName(name);
         try {
-            pool().storageVolCreateXML(PoolXml.volume(name, bytes, format), 0).free();
+            withPool(pool -> pool.storageVolCreateXML(PoolXml.volume(name, bytes, format), 0).free());
         } catch (LibvirtException e) {
             throw failure("create volume " + name, e);
         }
@@ -115,7 +141,7 @@ public final class PoolStorage implements Storage {
         }
         try {
             if (bytes > now) {
-                volume(name).resize(bytes, 0);
+                withVolume(name, vol -> vol.resize(bytes, 0));
             }
         } catch (LibvirtException e) {
             throw failure("grow volume " + name, e);
@@ -129,7 +155,8 @@ public final class PoolStorage implements Storage {
         try {
             long sourceSize = capacity(source);
             // libvirt converts on the host (qemu-img there) when the formats differ
-            pool().storageVolCreateXMLFrom(PoolXml.volume(name, Math.max(bytes, sourceSize), format), volume(source), 0).free();
+            withVolume(source, from -> withPool(pool -> pool.storageVolCreateXMLFrom(
+                    PoolXml.volume(name, Math.max(bytes, sourceSize), format), from, 0).free()));
         } catch (LibvirtException e) {
             throw failure("make volume " + name + " from " + source, e);
         }
@@ -183,6 +210,7 @@ public final class PoolStorage implements Storage {
                 stream.finish();
             } finally {
                 stream.free();
+                vol.free();
             }
         } catch (IOException | LibvirtException | RuntimeException e) {
             delete(name, false);
@@ -197,7 +225,7 @@ public final class PoolStorage implements Storage {
     @Override
     public void checkFits(long bytes) throws ProvisioningException {
         try {
-            long capacity = pool().getInfo().capacity;
+            long capacity = withPool(pool -> pool.getInfo().capacity);
             if (bytes > capacity) {
                 throw new ProvisioningException("a disk of " + bytes / (1L << 30) + " GB cannot fit in pool " + poolName
                         + " on host '" + host.host().id() + "', which holds " + capacity / (1L << 30) + " GB in all");
@@ -213,11 +241,13 @@ public final class PoolStorage implements Storage {
             return;
         }
         try {
-            StorageVol vol = volume(name);
-            if (wipe) {
-                vol.wipe();
-            }
-            vol.delete(0);
+            withVolume(name, vol -> {
+                if (wipe) {
+                    vol.wipe();
+                }
+                vol.delete(0);
+                return null;
+            });
         } catch (LibvirtException e) {
             throw failure("delete volume " + name, e);
         }
@@ -226,8 +256,10 @@ public final class PoolStorage implements Storage {
     @Override
     public List<String> list(String prefix) throws ProvisioningException {
         try {
-            pool().refresh(0);
-            return Arrays.stream(pool().listVolumes()).filter(n -> n.startsWith(prefix)).sorted().toList();
+            return withPool(pool -> {
+                pool.refresh(0);
+                return Arrays.stream(pool.listVolumes()).filter(n -> n.startsWith(prefix)).sorted().toList();
+            });
         } catch (LibvirtException e) {
             throw failure("list the volumes", e);
         }
@@ -242,7 +274,7 @@ public final class PoolStorage implements Storage {
     @Override
     public String hostPath(String name) throws ProvisioningException {
         try {
-            return volume(name).getPath();
+            return withVolume(name, StorageVol::getPath);
         } catch (LibvirtException e) {
             throw failure("find volume " + name, e);
         }
@@ -251,7 +283,11 @@ public final class PoolStorage implements Storage {
     @Override
     public String logPath(String name) throws ProvisioningException {
         LocalStorage.checkName(name);
-        pool();
+        try {
+            withPool(pool -> null); // made if missing: QEMU writes the log there
+        } catch (LibvirtException e) {
+            throw failure("prepare the pool", e);
+        }
         return poolPath + "/" + name;
     }
 
