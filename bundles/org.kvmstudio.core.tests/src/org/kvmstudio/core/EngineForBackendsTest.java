@@ -1,6 +1,9 @@
 package org.kvmstudio.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.kvmstudio.core.Requests.frontend;
+import static org.kvmstudio.core.Requests.kvm;
+import static org.kvmstudio.core.Requests.slave;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,19 +64,8 @@ class EngineForBackendsTest {
         fx.close();
     }
 
-    private static InstanceRequest kvm(String reference, Map<String, ?> parameters) {
-        return InstanceRequest.of("kvm", reference).withParameters(Parameters.of(parameters));
-    }
 
-    private static InstanceRequest frontend(String reference) {
-        return InstanceRequest.of("kvm", reference).withSoftwareType("frontend")
-                .withParameters(Parameters.of(Map.of("domain", "mydomain.com")));
-    }
 
-    private static InstanceRequest slave(String reference, int port) {
-        return InstanceRequest.of("kvm", reference).withSoftwareType("frontend").withShared(true)
-                .withParameters(Parameters.of(Map.of("host", "10.0.0.2", "port", port)));
-    }
 
     private void process() {
         fx.engine.process(new NullProgressMonitor());

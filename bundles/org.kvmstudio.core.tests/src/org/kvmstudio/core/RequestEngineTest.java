@@ -1,6 +1,9 @@
 package org.kvmstudio.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.kvmstudio.core.Requests.frontend;
+import static org.kvmstudio.core.Requests.kvm;
+import static org.kvmstudio.core.Requests.slave;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,19 +52,8 @@ class RequestEngineTest {
         fx.close();
     }
 
-    private static InstanceRequest kvm(String reference, Map<String, ?> parameters) {
-        return InstanceRequest.of("kvm", reference).withParameters(Parameters.of(parameters));
-    }
 
-    private static InstanceRequest frontend(String reference) {
-        return InstanceRequest.of("kvm", reference).withSoftwareType("frontend")
-                .withParameters(Parameters.of(Map.of("domain", "mydomain.com")));
-    }
 
-    private static InstanceRequest slave(String reference) {
-        return InstanceRequest.of("kvm", reference).withSoftwareType("frontend").withShared(true)
-                .withParameters(Parameters.of(Map.of("host", "10.0.0.2", "port", 6080)));
-    }
 
     /** A user's request made while a provisioner runs (inside a lambda, so without checked exceptions). */
     private Partition requestFromAProvisioner(InstanceRequest request) {

@@ -77,6 +77,8 @@ public final class RequestEngine {
     private final Retries retries = new Retries();
     /** Partitions a provisioner is working on, so two jobs never deploy the same one at once. */
     private final Set<String> deploying = ConcurrentHashMap.newKeySet();
+    /** What backends saw while a partition was claimed for deployment: applied after, if the claim changed nothing. */
+    private final Map<String, Observation> deferred = new ConcurrentHashMap<>();
     private final Object portLock = new Object();
 
     public RequestEngine(PartitionStore store, ReleaseCatalog catalog, ProvisionerRegistry provisioners, Clock clock) {
@@ -500,6 +502,7 @@ public final class RequestEngine {
         try {
             synchronized (this) {
                 if (deploying.contains(id)) {
+                    deferred.put(id, observation);
                     return;
                 }
                 update(id, current -> {
@@ -569,12 +572,14 @@ public final class RequestEngine {
         if (!deploying.add(claimed.id())) {
             return false; // another job deploys it
         }
+        boolean deployed = false;
         try {
             // read again now that it is ours: another job may have deployed or destroyed it meanwhile
             Optional<Partition> latest = store.partition(claimed.id());
             if (latest.isEmpty() || !needsDeploy(latest.get(), store.partitions())) {
                 return true;
             }
+            deployed = true;
             Partition p = latest.get();
             Optional<Provisioner> provisioner = provisioners.find(p.releaseUri(), p.softwareType());
             if (provisioner.isEmpty()) {
@@ -630,6 +635,11 @@ public final class RequestEngine {
             }
         } finally {
             deploying.remove(claimed.id());
+            Observation seen = deferred.remove(claimed.id());
+            if (seen != null && !deployed) {
+                // nothing was deployed while it came: what it says still holds (a deployment's result is fresher)
+                observed(claimed.id(), seen);
+            }
         }
     }
 

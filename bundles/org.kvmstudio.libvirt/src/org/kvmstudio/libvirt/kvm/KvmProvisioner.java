@@ -329,11 +329,7 @@ public final class KvmProvisioner implements Provisioner {
     /** Grows the disk: live through libvirt when the guest runs (QEMU holds the file), else in the pool. */
     private void grow(Connect conn, String name, Storage storage, String disk, long bytes)
             throws ProvisioningException, LibvirtException {
-        long now = storage.capacity(disk);
-        if (bytes < now) {
-            throw new ProvisioningException("the disk is " + now / GIB + " GB and cannot shrink to " + bytes / GIB
-                    + " GB without losing data; request a disk-size of at least " + now / GIB);
-        }
+        Storage.checkGrowth(storage.capacity(disk), bytes);
         Optional<Domain> domain = lookup(conn, name);
         try {
             if (domain.isPresent() && domain.get().isActive() == 1) {

@@ -81,10 +81,7 @@ public final class LocalStorage implements Storage {
     public void grow(String name, long bytes) throws ProvisioningException {
         Path f = file(name);
         long now = QemuImg.virtualSize(f);
-        if (bytes < now) {
-            throw new ProvisioningException("the disk is " + now / (1L << 30) + " GB and cannot shrink to "
-                    + bytes / (1L << 30) + " GB without losing data; request a size of at least " + now / (1L << 30) + " GB");
-        }
+        Storage.checkGrowth(now, bytes);
         if (bytes > now) {
             QemuImg.resize(f, QemuImg.format(f), bytes);
         }

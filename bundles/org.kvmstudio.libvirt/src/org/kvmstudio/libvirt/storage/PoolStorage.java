@@ -135,10 +135,7 @@ public final class PoolStorage implements Storage {
     @Override
     public void grow(String name, long bytes) throws ProvisioningException {
         long now = capacity(name);
-        if (bytes < now) {
-            throw new ProvisioningException("the disk is " + now / (1L << 30) + " GB and cannot shrink to "
-                    + bytes / (1L << 30) + " GB without losing data");
-        }
+        Storage.checkGrowth(now, bytes);
         try {
             if (bytes > now) {
                 withVolume(name, vol -> vol.resize(bytes, 0));

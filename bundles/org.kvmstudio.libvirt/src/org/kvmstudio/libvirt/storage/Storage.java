@@ -25,6 +25,15 @@ public interface Storage {
     /** Grows a volume to {@code bytes}; refuses to shrink one, which would lose data. */
     void grow(String name, long bytes) throws ProvisioningException;
 
+    /** Refuses, in the one sentence every pool says it in, to make a volume of {@code now} bytes smaller. */
+    static void checkGrowth(long now, long bytes) throws ProvisioningException {
+        if (bytes < now) {
+            long gb = 1L << 30;
+            throw new ProvisioningException("the disk is " + now / gb + " GB and cannot shrink to " + bytes / gb
+                    + " GB without losing data; request a disk-size of at least " + (now + gb - 1) / gb);
+        }
+    }
+
     /**
      * Makes volume {@code name} from volume {@code source} (a verified download): converted to
      * {@code format}, then grown to {@code bytes} when that is bigger.
