@@ -66,8 +66,6 @@ public final class RequestEngine {
 
     /** Passes of {@link #process(IProgressMonitor)}: each deploys what the previous ones requested; never reached by a real tree. */
     static final int MAX_PASSES = 100;
-    private static final String CONNECTION_SECRETS = "connection-secrets";
-    private static final String PORTS = "ports";
 
     private final PartitionStore store;
     private final ReleaseCatalog catalog;
@@ -79,13 +77,18 @@ public final class RequestEngine {
     private final Set<String> deploying = ConcurrentHashMap.newKeySet();
     /** What backends saw while a partition was claimed for deployment: applied after, if the claim changed nothing. */
     private final Map<String, Observation> deferred = new ConcurrentHashMap<>();
-    private final Object portLock = new Object();
+    private final PortClaims ports;
+    private final ConnectionSecrets secrets;
+    /** One placement at a time: two jobs placing side by side would both count the same room free. */
+    private final Object placementLock = new Object();
 
     public RequestEngine(PartitionStore store, ReleaseCatalog catalog, ProvisionerRegistry provisioners, Clock clock) {
         this.store = store;
         this.catalog = catalog;
         this.provisioners = provisioners;
         this.clock = clock;
+        this.ports = new PortClaims(store);
+        this.secrets = new ConnectionSecrets(store);
     }
 
     /** Told of every change, in order, once the engine has let go of its lock. */
@@ -137,13 +140,7 @@ public final class RequestEngine {
      * {@link Partition#connectionParameters()}, which events and files carry.
      */
     public Parameters allConnectionParameters(Partition p) {
-        try {
-            Object secrets = store.state(p.id()).get(CONNECTION_SECRETS).orElse(null);
-            return secrets instanceof Map<?, ?> map ? p.connectionParameters().merge(Parameters.of(castMap(map)))
-                    : p.connectionParameters();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the private state of " + p.reference(), e);
-        }
+        return secrets.merged(p);
     }
 
     /** {@code p}'s parameters completed with its type's defaults; as they are when its schema cannot be loaded. */
@@ -605,9 +602,11 @@ public final class RequestEngine {
             try {
                 Partition target = p;
                 if (p.hostId() == null && p.requestedState() != RequestedState.DESTROYED) {
-                    Optional<String> host = provisioner.get().place(new Context(p, effective, slaveEntries));
-                    if (host.isPresent()) {
-                        target = placed(p, host.get());
+                    synchronized (placementLock) {
+                        Optional<String> host = provisioner.get().place(new Context(p, effective, slaveEntries));
+                        if (host.isPresent()) {
+                            target = placed(p, host.get());
+                        }
                     }
                 }
                 long revision = target.revision();
@@ -717,12 +716,7 @@ public final class RequestEngine {
             return; // forgotten meanwhile: nothing may be written for it again
         }
         Set<String> secretNames = outputSchema(p).map(Secrets::names).orElse(Set.of());
-        Parameters secrets = Secrets.only(published, secretNames);
-        try {
-            store.state(p.id()).put(CONNECTION_SECRETS, secrets.isEmpty() ? null : secrets.asMap());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the private state of " + p.reference(), e);
-        }
+        secrets.keep(p, Secrets.only(published, secretNames));
         update(p.id(), current -> current.deployed(revision, status, Secrets.without(published, secretNames)));
     }
 
@@ -782,21 +776,14 @@ public final class RequestEngine {
 
     /** {@code message} without the values of {@code p}'s secret parameters, published or requested. */
     private String redact(Partition p, String message) {
-        List<String> secrets = new ArrayList<>();
-        try {
-            if (store.state(p.id()).get(CONNECTION_SECRETS).orElse(null) instanceof Map<?, ?> published) {
-                secrets.addAll(Secrets.values(Parameters.of(castMap(published))));
-            }
-        } catch (IOException unreadable) {
-            // nothing published can be read back, so nothing of it can be masked either; the message stays useful
-        }
+        List<String> masked = new ArrayList<>(secrets.values(p));
         try {
             ParameterSchema input = catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared());
-            secrets.addAll(Secrets.values(Secrets.only(p.parameters(), Secrets.names(input))));
+            masked.addAll(Secrets.values(Secrets.only(p.parameters(), Secrets.names(input))));
         } catch (InvalidRequestException unknown) {
             // no schema: nothing is known to be secret among the parameters
         }
-        return Secrets.redact(message, secrets);
+        return Secrets.redact(message, masked);
     }
 
     private Parameters checkedParameters(InstanceRequest request) {
@@ -937,46 +924,6 @@ public final class RequestEngine {
         events.queue(new InstanceEvent(InstanceEvent.Kind.REMOVED, gone.get()));
     }
 
-    /**
-     * A port for {@code purpose} of partition {@code p}: the one its state records, else the first
-     * from {@code preferred} up that no partition on the same host claims and {@code free} accepts.
-     */
-    private int claimPort(Partition p, String purpose, int preferred, IntPredicate free) throws IOException {
-        synchronized (portLock) {
-            PartitionState state = store.state(p.id());
-            Map<String, Object> mine = state.get(PORTS).filter(Map.class::isInstance).map(m -> castMap((Map<?, ?>) m))
-                    .orElse(Map.of());
-            if (mine.get(purpose) instanceof Long port) {
-                return port.intValue();
-            }
-            Set<Long> taken = new HashSet<>();
-            for (Partition other : store.partitions()) {
-                if (java.util.Objects.equals(other.hostId(), p.hostId())) {
-                    store.state(other.id()).get(PORTS).filter(Map.class::isInstance)
-                            .ifPresent(m -> ((Map<?, ?>) m).values().forEach(v -> {
-                                if (v instanceof Long l) {
-                                    taken.add(l);
-                                }
-                            }));
-                }
-            }
-            for (int port = preferred; port <= 65535; port++) {
-                if (!taken.contains((long) port) && free.test(port)) {
-                    Map<String, Object> updated = new java.util.LinkedHashMap<>(mine);
-                    updated.put(purpose, (long) port);
-                    state.put(PORTS, updated);
-                    return port;
-                }
-            }
-            throw new IOException("no free port from " + preferred + " up for " + purpose);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Map<?, ?> map) {
-        return (Map<String, Object>) map;
-    }
-
     /** What one deployment gives its provisioner. */
     private final class Context implements ProvisioningContext {
         private final Partition partition;
@@ -1021,7 +968,12 @@ public final class RequestEngine {
 
         @Override
         public int claimPort(String purpose, int preferred, IntPredicate free) throws IOException {
-            return RequestEngine.this.claimPort(partition, purpose, preferred, free);
+            return ports.claim(partition, purpose, preferred, free);
+        }
+
+        @Override
+        public void releasePort(String purpose) throws IOException {
+            ports.release(partition, purpose);
         }
 
         @Override

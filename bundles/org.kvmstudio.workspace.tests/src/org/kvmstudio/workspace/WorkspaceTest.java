@@ -249,4 +249,31 @@ class WorkspaceTest {
     private static String json(Partition partition) {
         return new String(WorkspaceJson.partitionToJson(partition), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void privateStateIsOwnerOnlyGoesWithItsPartitionAndAnUnreadableOneIsKeptAsideNotFatal() throws IOException {
+        try (Workspace workspace = Workspace.open(dir)) {
+            workspace.save(Fixtures.partition("SOFTINST-4"));
+            PartitionState state = workspace.state("SOFTINST-4");
+            state.put("vnc-password", "s3cret-pw");
+            Path file = dir.resolve("state").resolve("SOFTINST-4").resolve("state.json");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertFalse(Files.readString(dir.resolve("partitions").resolve("SOFTINST-4.json")).contains("s3cret-pw"));
+            workspace.deletePartition("SOFTINST-4");
+            assertFalse(Files.exists(file.getParent()), "the state goes with its partition");
+
+            workspace.save(Fixtures.partition("SOFTINST-5"));
+            workspace.state("SOFTINST-5").put("k", "v");
+        }
+        Path file = dir.resolve("state").resolve("SOFTINST-5").resolve("state.json");
+        Files.writeString(file, "{ not json");
+        try (Workspace workspace = Workspace.open(dir)) {
+            assertEquals(Optional.empty(), workspace.state("SOFTINST-5").get("k"));
+            try (Stream<Path> kept = Files.list(file.getParent())) {
+                assertEquals(1, kept.filter(f -> f.getFileName().toString().startsWith("state.json.unreadable-")).count());
+            }
+            workspace.state("SOFTINST-5").put("k", "again");
+            assertEquals(Optional.of("again"), workspace.state("SOFTINST-5").get("k"));
+        }
+    }
 }

@@ -45,9 +45,19 @@ public final class PartitionState {
 
     public synchronized Parameters values() throws IOException {
         if (values == null) {
+            Path file = directory.resolve(FILE);
             try {
-                values = WorkspaceJson.stateFromJson(Files.readAllBytes(directory.resolve(FILE)));
+                values = WorkspaceJson.stateFromJson(Files.readAllBytes(file));
             } catch (NoSuchFileException none) {
+                values = Parameters.EMPTY;
+            } catch (WorkspaceFormatException unreadable) {
+                // kept beside, owner only, for a person to look at; the provisioner starts over from what the
+                // host has (a domain's UUID is read back from it), rather than failing on every run
+                Path kept = directory.resolve(FILE + ".unreadable-" + System.currentTimeMillis());
+                Files.move(file, kept);
+                System.getLogger(PartitionState.class.getName()).log(System.Logger.Level.WARNING,
+                        "the private state of " + directory.getFileName() + " could not be read (" + unreadable.getMessage()
+                                + "); kept as " + kept.getFileName() + ", starting over");
                 values = Parameters.EMPTY;
             }
         }

@@ -42,6 +42,9 @@ public interface ProvisioningContext {
      */
     int claimPort(String purpose, int preferred, IntPredicate free) throws IOException;
 
+    /** Gives up the port claimed for {@code purpose}: another program took it while this partition did not use it. */
+    void releasePort(String purpose) throws IOException;
+
     /**
      * Requests an instance on behalf of this partition (a KVM asking for its frontend slave): it
      * joins this partition's instance tree. Idempotent, like every request.

@@ -75,6 +75,15 @@ public final class NbdProvisioner implements Provisioner {
             }
             return Deployment.reached(Status.Phase.DESTROYED, Parameters.EMPTY);
         }
+        if (NbdServer.running(export).isEmpty() && !free(export.bindAddress(), export.port())) {
+            // another program took the port while the export was not served: it gets another one
+            try {
+                context.releasePort("nbd");
+            } catch (IOException e) {
+                throw new ProvisioningException("cannot keep the state of the export: " + e.getMessage(), e);
+            }
+            export = export(context, storage, image);
+        }
         Parameters params = context.effectiveParameters();
         Optional<String> url = text(params, "image-url");
         if (url.isPresent() && !storage.exists(image)) {
