@@ -165,6 +165,42 @@ class EmbeddedKvmTest {
     }
 
     @Test
+    void anExportServesItsNewSettingsOnAPortAnotherProgramDidNotTake() throws Exception {
+        String ref = fx.reference("export");
+        Path iso = guest.resolve("boot.iso");
+        Map<String, Object> params = new java.util.HashMap<>(Map.of("image-url", iso.toUri().toString(),
+                "image-md5sum", LibvirtFixture.md5(iso), "export-name", "first"));
+        Partition p = fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("nbd").withParameters(Parameters.of(params)),
+                Duration.ofSeconds(30));
+        assertTrue(p.isReady(), p.status().message());
+        int port = Integer.parseInt(fx.studio.engine().connectionParameters(ref).get("nbd-port").orElseThrow().toString());
+        assertTrue(nbdServes(port, "first"));
+        params.put("export-name", "second");
+        fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("nbd").withParameters(Parameters.of(params)), Duration.ofSeconds(30));
+        assertTrue(nbdServes(port, "second"), "served again under its new name");
+        assertFalse(nbdServes(port, "first"));
+        // stopped, its port taken by another program, started: it gets another port
+        fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("nbd").withState(RequestedState.STOPPED)
+                .withParameters(Parameters.of(params)), Duration.ofSeconds(30));
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket()) {
+            squatter.bind(new InetSocketAddress(java.net.InetAddress.getByName("::1"), port));
+            Partition again = fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("nbd")
+                    .withParameters(Parameters.of(params)), Duration.ofSeconds(30));
+            assertTrue(again.isReady(), again.status().message());
+            int moved = Integer.parseInt(fx.studio.engine().connectionParameters(ref).get("nbd-port").orElseThrow().toString());
+            assertTrue(moved != port && nbdServes(moved, "second"), "moved to " + moved);
+        }
+        destroy(ref);
+    }
+
+    /** Whether qemu-img can read export {@code name} on [::1]:{@code port}. */
+    private static boolean nbdServes(int port, String name) throws Exception {
+        Process p = new ProcessBuilder("qemu-img", "info", "nbd://[::1]:" + port + "/" + name).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    @Test
     void aKvmPlusDomainHasTwoGigabytesAndTwoVcpus() throws Exception {
         String ref = fx.reference("big");
         Partition vm = fx.deploy(InstanceRequest.of("kvm", ref).withSoftwareType("kvm+")

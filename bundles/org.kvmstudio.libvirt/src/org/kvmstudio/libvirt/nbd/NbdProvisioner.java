@@ -38,6 +38,7 @@ import org.kvmstudio.model.Status;
 public final class NbdProvisioner implements Provisioner {
 
     static final String UPLOAD_KEY = "upload-key";
+    static final String SERVED = "served";
     /** Uploads stop at this size: a disk image bigger than this is not a boot image. */
     static final long MAX_UPLOAD = 64L << 30;
 
@@ -65,7 +66,7 @@ public final class NbdProvisioner implements Provisioner {
         Partition p = context.partition();
         SubMonitor sub = SubMonitor.convert(monitor, "Deploying NBD export " + p.reference(), 100);
         LocalStorage storage = session.nbdStorage();
-        String image = p.id() + "-nbd.img";
+        String image = imageName(context);
         NbdServer.Export export = export(context, storage, image);
         if (p.requestedState() == RequestedState.DESTROYED) {
             closeUpload(p.id());
@@ -75,8 +76,11 @@ public final class NbdProvisioner implements Provisioner {
             }
             return Deployment.reached(Status.Phase.DESTROYED, Parameters.EMPTY);
         }
-        if (NbdServer.running(export).isEmpty() && !free(export.bindAddress(), export.port())) {
-            // another program took the port while the export was not served: it gets another one
+        int wanted = wantedPort(context);
+        boolean portTaken = NbdServer.running(export).isEmpty() && !free(export.bindAddress(), export.port());
+        boolean portChanged = export.port() != wanted && free(export.bindAddress(), wanted);
+        if (portTaken || portChanged) {
+            // another program took the port while the export was not served, or another port is asked and free
             try {
                 context.releasePort("nbd");
             } catch (IOException e) {
@@ -84,10 +88,25 @@ public final class NbdProvisioner implements Provisioner {
             }
             export = export(context, storage, image);
         }
+        // what is served now, if it is not what is asked (another image, port, format, name, or writability), stops
+        String served;
+        try {
+            served = context.state().get(SERVED).map(Object::toString).orElse(describe(export));
+        } catch (IOException e) {
+            throw new ProvisioningException("cannot read the state of the export: " + e.getMessage(), e);
+        }
+        if (!describe(export).equals(served) || NbdServer.running(export).isEmpty()) {
+            NbdServer.stopRecorded(export.pidFile());
+        }
         Parameters params = context.effectiveParameters();
         Optional<String> url = text(params, "image-url");
         if (url.isPresent() && !storage.exists(image)) {
             storage.fetch(image, url.get(), text(params, "image-md5sum").orElse(""), sub.split(80));
+        }
+        for (String old : storage.list(p.id() + "-nbd")) {
+            if (!old.equals(image) && !old.endsWith(".part")) {
+                storage.delete(old, false); // the image of an earlier image-url
+            }
         }
         Map<String, Object> published = new LinkedHashMap<>();
         published.put("nbd-host", export.bindAddress());
@@ -113,6 +132,11 @@ public final class NbdProvisioner implements Provisioner {
         if (server == null) {
             storage.checkStandalone(image); // an uploaded qcow2 must not make qemu-nbd serve host files
             server = NbdServer.start(export);
+            try {
+                context.state().put(SERVED, describe(export));
+            } catch (IOException e) {
+                throw new ProvisioningException("cannot keep the state of the export: " + e.getMessage(), e);
+            }
         }
         watch(p.id(), server);
         return Deployment.reached(Status.Phase.STARTED, Parameters.of(published));
@@ -121,7 +145,7 @@ public final class NbdProvisioner implements Provisioner {
     @Override
     public Optional<Observation> observe(ProvisioningContext context) {
         try {
-            NbdServer.Export export = export(context, session.nbdStorage(), context.partition().id() + "-nbd.img");
+            NbdServer.Export export = export(context, session.nbdStorage(), imageName(context));
             Optional<ProcessHandle> running = NbdServer.running(export);
             running.ifPresent(handle -> watch(context.partition().id(), handle));
             return Optional.of(running.isPresent() ? new Observation(Status.Phase.STARTED, "")
@@ -129,6 +153,25 @@ public final class NbdProvisioner implements Provisioner {
         } catch (ProvisioningException e) {
             return Optional.of(new Observation(Status.Phase.NOT_READY, e.getMessage()));
         }
+    }
+
+    /** The export's image: named by the download's checksum, so that another image-url is another image; else the uploaded one. */
+    private static String imageName(ProvisioningContext context) {
+        Parameters params = context.effectiveParameters();
+        return text(params, "image-url").isPresent()
+                ? context.partition().id() + "-nbd-" + text(params, "image-md5sum").orElse("").toLowerCase(java.util.Locale.ROOT) + ".img"
+                : context.partition().id() + "-nbd.img";
+    }
+
+    private static int wantedPort(ProvisioningContext context) {
+        return context.effectiveParameters().get("port").filter(Number.class::isInstance).map(n -> ((Number) n).intValue())
+                .orElse(1024);
+    }
+
+    /** How an export is served, to tell whether the running server serves it so. */
+    private static String describe(NbdServer.Export e) {
+        return e.image() + " " + e.format() + " " + (e.readOnly() ? "ro" : "rw") + " " + e.bindAddress() + " " + e.port()
+                + " " + e.exportName();
     }
 
     /** Stops watching and closes upload endpoints: the exports themselves keep serving. */
@@ -155,10 +198,9 @@ public final class NbdProvisioner implements Provisioner {
             throws ProvisioningException {
         Parameters params = context.effectiveParameters();
         String bind = loopback();
-        int wanted = params.get("port").filter(Number.class::isInstance).map(n -> ((Number) n).intValue()).orElse(1024);
         int port;
         try {
-            port = context.claimPort("nbd", wanted, candidate -> free(bind, candidate));
+            port = context.claimPort("nbd", wantedPort(context), candidate -> free(bind, candidate));
         } catch (IOException e) {
             throw new ProvisioningException(e.getMessage(), e);
         }

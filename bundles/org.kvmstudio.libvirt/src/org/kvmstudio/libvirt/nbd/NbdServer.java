@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,21 +82,27 @@ final class NbdServer {
                 + export.pidFile().getFileName()));
     }
 
+    /** Stops whatever {@code qemu-nbd} the pid file names (an export served with settings since changed). */
+    static void stopRecorded(Path pidFile) {
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+            Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            byte[] cmdline = handle.isPresent() ? Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")) : new byte[0];
+            if (handle.isPresent() && new String(cmdline, StandardCharsets.UTF_8).split("\0")[0].endsWith("qemu-nbd")) {
+                stop(handle.get());
+            }
+            Files.deleteIfExists(pidFile);
+        } catch (IOException | NumberFormatException stale) {
+            // nothing to stop
+        }
+    }
+
     /** Stops the server: asked first, then killed. */
     static void stop(Export export) {
-        running(export).ifPresent(handle -> {
-            handle.destroy();
-            try {
-                handle.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception notYet) {
-                handle.destroyForcibly();
-                try {
-                    handle.onExit().get(5, TimeUnit.SECONDS);
-                } catch (Exception stillThere) {
-                    // reported by the next observation
-                }
-            }
-        });
+        running(export).ifPresent(NbdServer::stop);
         try {
             Files.deleteIfExists(export.pidFile());
         } catch (IOException ignored) {
@@ -105,7 +110,17 @@ final class NbdServer {
         }
     }
 
-    static Duration startupBudget() {
-        return Duration.ofSeconds(30);
+    private static void stop(ProcessHandle handle) {
+        handle.destroy();
+        try {
+            handle.onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception notYet) {
+            handle.destroyForcibly();
+            try {
+                handle.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception stillThere) {
+                // reported by the next observation
+            }
+        }
     }
 }
