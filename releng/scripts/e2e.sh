@@ -119,6 +119,19 @@ check "no domain is left (no QEMU of this workspace runs)" sh -c "! pgrep -af '[
 check "no qemu-nbd is left" sh -c "! pgrep -af '[q]emu-nbd.*$KVMSTUDIO_WORKSPACE/' | grep ."
 check "no volume, image or private state is left" sh -c "test -z \"\$(find '$KVMSTUDIO_WORKSPACE/pools' '$KVMSTUDIO_WORKSPACE/state' -type f 2>/dev/null)\""
 
+# --- the desktop application owns a workspace as the agent does (when there is a display)
+if [ -n "${DISPLAY:-}" ]; then
+  gui_ws=$work/gui-ws
+  KVMSTUDIO_WORKSPACE=$gui_ws KVMSTUDIO_UI_STATE=$work/ui $REAPER "$K" >"$work/gui.log" 2>&1 &
+  gui=$!
+  check "the desktop application owns its workspace and serves commands" sh -c \
+      "for i in \$(seq 300); do test -S '$gui_ws/run/owner.sock' && exit 0; sleep 0.2; done; exit 1"
+  check "a command forwarded to it is deployed by its controller" sh -c \
+      "KVMSTUDIO_WORKSPACE='$gui_ws' '$K' request gui-vm kvm --parameters ${VM[*]} --wait --timeout 120 >/dev/null"
+  KVMSTUDIO_WORKSPACE=$gui_ws "$K" remove gui-vm --wait >/dev/null 2>&1 || fail "remove gui-vm"
+  kill "$gui" 2>/dev/null; wait "$gui" 2>/dev/null
+fi
+
 say "end-to-end checks took $(( $(date +%s) - began )) s"
 echo "e2e checks: $passed ok, $failed not ok"
 [ "$failed" -eq 0 ]

@@ -13,6 +13,14 @@ import org.libvirt.LibvirtException;
  */
 public final class LibvirtEventLoop {
 
+    /**
+     * System property a GTK application sets: libvirt's default event loop runs on GLib's default main
+     * context, the very one GTK (and so SWT) iterates on the UI thread. A second thread iterating it
+     * would dispatch SWT's events off the UI thread ("Invalid thread access"); there, the UI thread's
+     * own loop dispatches libvirt's events too, and no thread of ours is started.
+     */
+    public static final String DISPATCHED_BY_GTK = "kvmstudio.libvirt.dispatchedByGtk";
+
     private static Thread thread;
     /**
      * Held for the life of the process: JNA hands libvirt a pointer to it, and a callback the garbage
@@ -35,6 +43,10 @@ public final class LibvirtEventLoop {
         // libvirt prints every error on stderr unless told otherwise; ours are reported where they happen
         Connect.setErrorCallback(SILENT);
         Library.initEventLoop();
+        if (Boolean.getBoolean(DISPATCHED_BY_GTK)) {
+            thread = Thread.currentThread(); // marks the loop as set up; the UI thread runs it
+            return;
+        }
         thread = new Thread(() -> {
             try {
                 Library.runEventLoop();
