@@ -103,6 +103,40 @@ class TwoHostsTest {
     }
 
     @Test
+    void imagesForARemoteHostAreDownloadedHereAndStreamedIntoItsPool() throws Exception {
+        Path iso = LibvirtFixture.guest().resolve("boot.iso");
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 4);
+        http.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, Files.size(iso));
+            try (var body = exchange.getResponseBody()) {
+                Files.copy(iso, body);
+            }
+        });
+        http.start();
+        try {
+            String ref = fx.reference("remote-image");
+            Partition p = fx.deploy(InstanceRequest.of("kvm", ref).withParameters(Parameters.of(Map.of(
+                    "boot-image-url-list", "http://127.0.0.1:" + http.getAddress().getPort() + "/boot.iso#"
+                            + LibvirtFixture.md5(iso), "ram-size", 512, "disk-size", 1, "nat-rules", List.of())))
+                    .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hosta"))), Duration.ofSeconds(120));
+            assertTrue(p.isReady(), p.status().message());
+            // the pool lives in host A's own /var/lib/libvirt, which is a folder of its test instance
+            Path serial = HOSTS.resolve("hosta").resolve("lib").resolve("images")
+                    .resolve("kvmstudio-" + fx.session.workspaceMark()).resolve(p.id() + "-serial.log");
+            LibvirtFixture.waitFor("the guest on host A to boot from the streamed image", Duration.ofSeconds(120),
+                    () -> LibvirtFixture.read(serial).contains("NBD DISK SAYS"));
+            fx.studio.engine().destroy(p.id());
+            fx.converge(ref, Duration.ofSeconds(60));
+            String pool = "kvmstudio-" + fx.session.workspaceMark();
+            assertTrue(List.of(new Connect("qemu+tcp://127.0.0.1:16611/system").storagePoolLookupByName(pool).listVolumes())
+                    .stream().noneMatch(v -> v.startsWith(p.id() + "-")), "its volumes are gone with it");
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void aRequestGoesToTheHostItFitsBestAndOneThatFitsNowhereSaysSo() throws Exception {
         long room = fx.session.refreshedHostStatuses().stream().filter(s -> s.hostId().equals("hosta"))
                 .mapToLong(HostStatus::memoryMiB).findFirst().orElseThrow() * 3 / 2;
