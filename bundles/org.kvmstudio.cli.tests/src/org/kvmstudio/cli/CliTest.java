@@ -208,6 +208,28 @@ class CliTest {
     }
 
     @Test
+    void aTemplateIsSavedTypedAppliedExportedAndImported() throws Exception {
+        studio.provisioners().add(new Publishing());
+        assertEquals(Cli.OK, run("template", "save", "big vm", "kvm", "--type", "kvm+", "--description", "4 GB",
+                "--parameters", "ram-size=4096", "ndb_port=1024"), err());
+        assertEquals(Map.of("ram-size", 4096L, "nbd-port", 1024L),
+                studio.templates().template("big vm").orElseThrow().parameters().asMap(), "typed, under canonical names");
+        assertEquals(Cli.OK, run("template", "list"), err());
+        assertTrue(out().contains("big vm") && out().contains("kvm+"), out());
+        assertEquals(Cli.OK, run("template", "apply", "big vm", "from-template", "--parameters", "cpu-count=4"), err());
+        Partition p = studio.engine().instance("from-template").orElseThrow();
+        assertEquals("kvm+", p.softwareType());
+        assertEquals(Map.of("ram-size", 4096L, "nbd-port", 1024L, "cpu-count", 4L), p.parameters().asMap());
+        assertEquals(Cli.OK, run("template", "export", "big vm", "big.json"), err());
+        assertEquals(Cli.OK, run("template", "remove", "big vm"), err());
+        assertEquals(Cli.OK, run("template", "import", "big.json"), err());
+        assertEquals(Cli.FAILED, run("template", "import", "big.json"));
+        assertTrue(err().contains("exists"), err());
+        assertEquals(Cli.FAILED, run("template", "save", "bad", "kvm", "--parameters", "ram-size=100"));
+        assertTrue(err().contains("/ram-size"), err());
+    }
+
+    @Test
     void aCommandGivenToTheOwnersSocketRunsInTheOwner() throws Exception {
         studio.provisioners().add(new Publishing());
         try (OwnerChannel channel = CommandServer.serve(studio, true)) {

@@ -64,9 +64,6 @@ class EngineForBackendsTest {
         fx.close();
     }
 
-
-
-
     private void process() {
         fx.engine.process(new NullProgressMonitor());
     }

@@ -52,9 +52,6 @@ class RequestEngineTest {
         fx.close();
     }
 
-
-
-
     /** A user's request made while a provisioner runs (inside a lambda, so without checked exceptions). */
     private Partition requestFromAProvisioner(InstanceRequest request) {
         try {

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.kvmstudio.cli.CliContext;
 import org.kvmstudio.core.RequestEngine;
-import org.kvmstudio.model.Filter;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 
@@ -86,7 +85,7 @@ final class Output {
             c.out().println("  master         " + p.masterId());
         }
         if (!p.filter().values().isEmpty()) {
-            c.out().println("  filter         " + Filter.of(p.filter().values()).values());
+            c.out().println("  filter         " + p.filter().values());
         }
         c.out().println("  parameters");
         p.parameters().asMap().forEach((k, v) -> c.out().println("    " + k + " = " + text(v)));

@@ -19,6 +19,7 @@ import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -40,25 +41,15 @@ final class RequestCommand implements Callable<Integer> {
             description = "An installed release (kvm) or the path or file: URL of a software.cfg.json.")
     String release;
 
-    @Option(names = "--type", paramLabel = "T", description = "The software type (default: default).")
-    String type;
-
     @Option(names = "--state", paramLabel = "S", description = "started, stopped or destroyed (default: started).")
     String state;
-
-    @Option(names = "--slave", description = "Request a shared instance, hosted by a master of the same type.")
-    boolean slave;
 
     @Option(names = "--node", paramLabel = "k=v", arity = "1..*",
             description = "Placement filter: computer_guid=<host>, instance_guid=<master>.")
     List<String> node = new ArrayList<>();
 
-    @Option(names = "--parameters", paramLabel = "k=v", arity = "1..*",
-            description = "Instance parameters, typed by the software type's schema.")
-    List<String> parameters = new ArrayList<>();
-
-    @Option(names = "--parameters-file", paramLabel = "FILE", description = "Instance parameters in a JSON or YAML file.")
-    String parametersFile;
+    @Mixin
+    KindOptions kind;
 
     @Option(names = "--wait", description = "Wait until the instance is ready, showing progress on standard error.")
     boolean wait;
@@ -73,11 +64,8 @@ final class RequestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext c = parent.context();
         Studio studio = c.studio();
-        String releaseUri = Releases.resolve(c, studio, release);
-        String softwareType = type == null ? InstanceRequest.DEFAULT_SOFTWARE_TYPE : type;
-        org.kvmstudio.model.Parameters given = ParameterArguments.of(parameters,
-                parametersFile == null ? null : c.path(parametersFile), studio.releases(), releaseUri, softwareType, slave);
-        InstanceRequest request = new InstanceRequest(releaseUri, reference, softwareType, given, slave,
+        KindOptions.Kind k = kind.resolve(c, studio, release);
+        InstanceRequest request = new InstanceRequest(k.releaseUri(), reference, k.softwareType(), k.parameters(), k.shared(),
                 RequestedState.parse(state), Filter.of(pairs(node)));
         RequestEngine engine = studio.engine();
         if (dryRun) {

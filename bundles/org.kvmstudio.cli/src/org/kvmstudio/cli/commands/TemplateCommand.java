@@ -12,7 +12,6 @@ import org.kvmstudio.cli.CliContext;
 import org.kvmstudio.core.ResourceNotReadyException;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.core.TemplateService;
-import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Template;
 
@@ -50,30 +49,19 @@ final class TemplateCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "<release>", description = "An installed release or a software.cfg.json.")
         String release;
 
-        @Option(names = "--type", paramLabel = "T")
-        String type;
-
-        @Option(names = "--slave")
-        boolean slave;
-
         @Option(names = "--description")
         String description;
 
-        @Option(names = "--parameters", paramLabel = "k=v", arity = "1..*")
-        List<String> parameters = new ArrayList<>();
-
-        @Option(names = "--parameters-file", paramLabel = "FILE")
-        String parametersFile;
+        @picocli.CommandLine.Mixin
+        KindOptions kind;
 
         @Override
         public Integer call() throws Exception {
             CliContext c = t.context();
             Studio studio = c.studio();
-            String uri = Releases.resolve(c, studio, release);
-            String softwareType = type == null ? InstanceRequest.DEFAULT_SOFTWARE_TYPE : type;
-            Template saved = studio.templates().save(new Template(name, description, uri, softwareType, slave,
-                    ParameterArguments.of(parameters, parametersFile == null ? null : c.path(parametersFile),
-                            studio.releases(), uri, softwareType, slave)));
+            KindOptions.Kind k = kind.resolve(c, studio, release);
+            Template saved = studio.templates().save(new Template(name, description, k.releaseUri(), k.softwareType(),
+                    k.shared(), k.parameters()));
             c.err().println("template '" + saved.name() + "' saved");
             return Cli.OK;
         }
