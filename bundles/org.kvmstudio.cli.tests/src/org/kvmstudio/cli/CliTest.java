@@ -139,7 +139,7 @@ class CliTest {
         assertEquals(Cli.FAILED, run("request", "vm", "kvm", "--state", "paused"));
         assertTrue(err().contains("expected started, stopped or destroyed"), err());
         assertEquals(Cli.FAILED, run("info", "nothing"));
-        assertTrue(err().contains("there is no instance 'nothing'"), err());
+        assertTrue(err().contains("there is no instance \"nothing\""), err());
         assertEquals(Cli.FAILED, run("request", "vm", "no-such-release"));
         assertTrue(err().contains("unknown software release"), err());
         assertEquals(Cli.FAILED, run("request"));

@@ -28,8 +28,14 @@ public final class CliContext {
     }
 
     /** A path the user typed, as the user meant it: relative to where the command was typed. */
+    /** A path typed on the command line, relative to where the command was run. */
     public Path path(String typed) {
-        return cwd.resolve(typed).normalize();
+        try {
+            return cwd.resolve(typed).normalize();
+        } catch (java.nio.file.InvalidPathException e) { // a NUL, or bytes this file system cannot spell
+            throw new org.kvmstudio.model.InvalidRequestException(org.kvmstudio.model.Excerpt.quoted(typed)
+                    + " is not a path: " + e.getReason(), e);
+        }
     }
 
     public PrintStream out() {

@@ -171,7 +171,7 @@ class RequestEngineTest {
         assertTrue(type.getMessage().contains("has no software type 'kvm-cluster'"), type.getMessage());
         InvalidRequestException release = assertThrows(InvalidRequestException.class,
                 () -> fx.engine.request(InstanceRequest.of("erp5", "vm")));
-        assertTrue(release.getMessage().contains("unknown software release 'erp5'"), release.getMessage());
+        assertTrue(release.getMessage().contains("unknown software release \"erp5\""), release.getMessage());
         assertTrue(fx.engine.partitions().isEmpty());
         assertThrows(InvalidRequestException.class, () -> InstanceRequest.of("kvm", "a/b"));
         assertThrows(InvalidRequestException.class, () -> InstanceRequest.of("kvm", " "));
@@ -460,7 +460,7 @@ class RequestEngineTest {
         process(); // must not throw
         Partition vm = fx.engine.instance("vm").orElseThrow();
         assertFalse(vm.isReady());
-        assertTrue(vm.status().message().contains("unknown software release 'kvm'"), vm.status().message());
+        assertTrue(vm.status().message().contains("unknown software release \"kvm\""), vm.status().message());
         fx.engine.request(InstanceRequest.of("kvm", "vm").withState(RequestedState.DESTROYED));
         process();
         assertTrue(fx.engine.instance("vm").isEmpty(), "destroying needs no schema");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.input.InputFileException;
 import org.kvmstudio.model.ConflictException;
 import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.InvalidRequestException;
@@ -85,14 +86,14 @@ class TemplateServiceTest {
                  "softwareType": "default", "shared": false, "parameters": {"ram-size": 1e999999999}}}
                 """);
         long started = System.nanoTime();
-        IOException e = assertThrows(IOException.class, () -> templates.importFrom(file, true));
-        assertTrue(e.getMessage().contains("more than 1000 digits"), e.getMessage());
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> templates.importFrom(file, true));
+        assertTrue(e.getMessage().contains("number out of range at /ram-size"), e.getMessage());
         assertTrue(System.nanoTime() - started < 5_000_000_000L, "refused without expanding the number");
 
         Path big = elsewhere.resolve("big.json");
-        Files.write(big, new byte[(int) TemplateService.MAX_TEMPLATE_BYTES + 1]);
-        IOException tooLarge = assertThrows(IOException.class, () -> templates.importFrom(big, true));
-        assertTrue(tooLarge.getMessage().contains("too large for a template"), tooLarge.getMessage());
+        Files.write(big, new byte[org.kvmstudio.model.InputLimits.MAX_FILE_BYTES + 1]);
+        InputFileException tooLarge = assertThrows(InputFileException.class, () -> templates.importFrom(big, true));
+        assertTrue(tooLarge.getMessage().contains("is larger than 1024 KiB"), tooLarge.getMessage());
     }
 
     @Test
@@ -124,10 +125,39 @@ class TemplateServiceTest {
 
         Path garbage = elsewhere.resolve("garbage.json");
         Files.writeString(garbage, "{\"format\": 1, \"template\": ");
-        IOException io = assertThrows(IOException.class, () -> templates.importFrom(garbage, true));
-        assertTrue(io.getMessage().startsWith(garbage.toString()), io.getMessage());
-        assertThrows(IOException.class, () -> templates.importFrom(elsewhere.resolve("missing.json"), true));
+        InvalidRequestException notATemplate = assertThrows(InvalidRequestException.class, () -> templates.importFrom(garbage, true));
+        assertTrue(notATemplate.getMessage().startsWith(garbage.toString()), notATemplate.getMessage());
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> templates.importFrom(elsewhere.resolve("missing.json"), true));
         assertEquals(4096L, templates.template("big vm").orElseThrow().parameters().get("ram-size").orElseThrow(),
                 "a refused import changes nothing");
+    }
+
+    @Test
+    void devicesPipesAndLinksToThemAreRefusedAtOnceNeverRead() throws Exception {
+        Path fifo = elsewhere.resolve("fifo.json");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        List<Path> files = List.of(Path.of("/dev/zero"), Files.createSymbolicLink(elsewhere.resolve("zero.json"), Path.of("/dev/urandom")),
+                fifo, Files.createDirectory(elsewhere.resolve("folder.json")));
+        for (Path file : files) {
+            // a FIFO would block the import forever, a device would fill the memory: both must be refused unread
+            InputFileException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> assertThrows(InputFileException.class, () -> templates.importFrom(file, true)));
+            assertTrue(e.getMessage().contains("not a regular file") || e.getMessage().contains("is a folder"), e.getMessage());
+        }
+        Path loop = elsewhere.resolve("loop.json");
+        Files.createSymbolicLink(loop, loop);
+        assertThrows(InputFileException.class, () -> templates.importFrom(loop, true));
+        assertTrue(templates.templates().isEmpty());
+    }
+
+    @Test
+    void oddButWellFormedTemplatesAreRefusedWithTypedErrorsThatSayWhy() throws Exception {
+        for (String inner : List.of("{\"name\": null}", "{\"name\": \"t\", \"releaseUri\": \"kvm\", \"softwareType\": null}",
+                "[1, 2]", "{\"name\": \"../../etc\", \"releaseUri\": \"kvm\", \"softwareType\": \"default\"}")) {
+            Path file = elsewhere.resolve("odd.json");
+            Files.writeString(file, "{\"format\": 1, \"template\": " + inner + "}");
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> templates.importFrom(file, true), inner);
+            assertTrue(e.getMessage().startsWith(file + ": not a KVM Studio template"), e.getMessage());
+        }
     }
 }

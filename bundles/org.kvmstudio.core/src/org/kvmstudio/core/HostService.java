@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.core.provisioning.BackendSession;
 import org.kvmstudio.core.provisioning.Orphan;
 import org.kvmstudio.core.provisioning.ProvisioningException;
@@ -130,7 +131,7 @@ public final class HostService {
      * since their domains would be left there unmanaged.
      */
     public void remove(String id) throws IOException {
-        workspace.host(id).orElseThrow(() -> new UnknownInstanceException("there is no host '" + id + "'"));
+        workspace.host(id).orElseThrow(() -> new UnknownInstanceException("there is no host " + Excerpt.quoted(id)));
         List<String> placed = engine.partitions().stream().filter(p -> id.equals(p.hostId())).map(Partition::reference).toList();
         if (!placed.isEmpty()) {
             throw new ConflictException("host '" + id + "' still has " + placed.size() + " partition(s): " + placed

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
@@ -37,7 +38,7 @@ public final class ReleaseCatalog {
     public synchronized LoadedRelease release(String uri) {
         LoadedRelease r = releases.get(uri);
         if (r == null) {
-            throw new InvalidRequestException("unknown software release '" + uri + "'; installed: " + releases.keySet());
+            throw new InvalidRequestException("unknown software release " + Excerpt.quoted(uri) + "; installed: " + releases.keySet());
         }
         return r;
     }
@@ -57,7 +58,7 @@ public final class ReleaseCatalog {
     public Parameters checkedParameters(String uri, String softwareType, boolean shared, Parameters parameters) {
         ParameterSchema schema = release(uri).inputFor(softwareType, shared);
         Parameters canonical = schema.canonicalize(parameters);
-        schema.check("invalid parameters for " + (shared ? "shared " : "") + "software type '" + softwareType + "'",
+        schema.check("invalid parameters for " + (shared ? "shared " : "") + "software type " + Excerpt.quoted(softwareType),
                 canonical);
         return canonical;
     }

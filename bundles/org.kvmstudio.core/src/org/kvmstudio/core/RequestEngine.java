@@ -20,6 +20,7 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.core.provisioning.Deployment;
 import org.kvmstudio.core.provisioning.Observation;
 import org.kvmstudio.core.provisioning.Provisioner;
@@ -128,7 +129,7 @@ public final class RequestEngine {
      * @throws UnknownInstanceException when there is no such instance
      */
     public Parameters connectionParameters(String reference) throws ResourceNotReadyException {
-        Partition p = instance(reference).orElseThrow(() -> new UnknownInstanceException("there is no instance '" + reference + "'"));
+        Partition p = instance(reference).orElseThrow(() -> new UnknownInstanceException("there is no instance " + Excerpt.quoted(reference)));
         if (!p.isReady()) {
             throw new ResourceNotReadyException(reference, p.status().message());
         }

@@ -1,12 +1,14 @@
 package org.kvmstudio.core;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import org.kvmstudio.model.Excerpt;
+import org.kvmstudio.input.InputFileException;
+import org.kvmstudio.input.InputFiles;
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.ConflictException;
 import org.kvmstudio.model.InvalidParametersException;
@@ -17,6 +19,7 @@ import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Template;
 import org.kvmstudio.workspace.AtomicFiles;
 import org.kvmstudio.workspace.Workspace;
+import org.kvmstudio.workspace.WorkspaceFormatException;
 import org.kvmstudio.workspace.WorkspaceJson;
 
 /**
@@ -25,9 +28,6 @@ import org.kvmstudio.workspace.WorkspaceJson;
  * type's schema when saved, imported and applied, since files from elsewhere are untrusted.
  */
 public final class TemplateService {
-
-    /** Template files come from elsewhere: a parameter set is a few kilobytes, so refuse anything big before reading it. */
-    static final long MAX_TEMPLATE_BYTES = 1 << 20;
 
     private final Workspace workspace;
     private final ReleaseCatalog catalog;
@@ -81,25 +81,24 @@ public final class TemplateService {
      * Reads a template file, checks it, and saves it.
      *
      * @param replace whether an existing template of the same name may be replaced
-     * @throws IOException with the file's path when it cannot be read or is not a template
+     * @throws InvalidRequestException with the file's path when it is not a template (or its parameters
+     *         do not fit its type: {@link InvalidParametersException})
+     * @throws InputFileException when it is not a file KVM Studio reads (a device, a pipe, too large)
+     * @throws NoSuchFileException when there is no such file
      * @throws ConflictException when a template of that name exists and {@code replace} is false
      */
     public Template importFrom(Path file, boolean replace) throws IOException {
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_TEMPLATE_BYTES) {
-                throw new IOException(file + ": " + Files.size(file) + " bytes is too large for a template (at most "
-                        + MAX_TEMPLATE_BYTES + ")");
-            }
-            bytes = Files.readAllBytes(file);
+            bytes = InputFiles.read(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no such template file");
         }
         Template t;
         try {
             t = WorkspaceJson.templateFromJson(bytes);
-        } catch (IOException e) {
-            throw new IOException(file + ": not a KVM Studio template: " + e.getMessage(), e);
+        } catch (WorkspaceFormatException e) {
+            throw new InvalidRequestException(file + ": not a KVM Studio template: " + e.getMessage(), e);
         }
         if (!replace && workspace.template(t.name()).isPresent()) {
             throw new ConflictException("a template named '" + t.name() + "' exists; import it with replace to overwrite it");
@@ -119,6 +118,6 @@ public final class TemplateService {
     }
 
     private Template require(String name) {
-        return workspace.template(name).orElseThrow(() -> new UnknownInstanceException("there is no template '" + name + "'"));
+        return workspace.template(name).orElseThrow(() -> new UnknownInstanceException("there is no template " + Excerpt.quoted(name)));
     }
 }

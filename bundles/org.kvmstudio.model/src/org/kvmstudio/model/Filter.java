@@ -25,10 +25,10 @@ public record Filter(Map<String, String> values) {
         if (values != null) {
             values.forEach((k, v) -> {
                 if (!KNOWN.contains(k)) {
-                    throw new InvalidRequestException("unknown filter '" + k + "': expected one of " + KNOWN);
+                    throw new InvalidRequestException("unknown filter " + Excerpt.quoted(k) + ": expected one of " + KNOWN);
                 }
                 if (v == null || v.isBlank()) {
-                    throw new InvalidRequestException("filter '" + k + "' needs a value");
+                    throw new InvalidRequestException("filter " + Excerpt.quoted(k) + " needs a value");
                 }
                 copy.put(k, v);
             });

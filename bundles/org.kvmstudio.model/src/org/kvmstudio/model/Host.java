@@ -26,8 +26,8 @@ public record Host(String id, String title, String uri) {
 
     public static void checkId(String id) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidRequestException("host id '" + id
-                    + "' is not valid: use 1 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
+            throw new InvalidRequestException("host id " + (id == null ? "null" : Excerpt.quoted(id))
+                    + " is not valid: use 1 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
         }
     }
 
@@ -39,10 +39,10 @@ public record Host(String id, String title, String uri) {
         try {
             URI parsed = new URI(uri);
             if (parsed.getScheme() == null || !parsed.getScheme().matches("[a-z][a-z0-9+]*")) {
-                throw new InvalidRequestException("'" + uri + "' is not a libvirt URI: it needs a driver such as qemu:// or qemu+ssh://");
+                throw new InvalidRequestException(Excerpt.quoted(uri) + " is not a libvirt URI: it needs a driver such as qemu:// or qemu+ssh://");
             }
         } catch (URISyntaxException e) {
-            throw new InvalidRequestException("'" + uri + "' is not a libvirt URI: " + e.getReason(), e);
+            throw new InvalidRequestException(Excerpt.quoted(uri) + " is not a libvirt URI: " + e.getReason(), e);
         }
         return uri;
     }

@@ -61,7 +61,7 @@ public record InstanceRequest(String releaseUri, String reference, String softwa
             throw new InvalidRequestException("the partition reference is longer than " + MAX_REFERENCE_LENGTH + " characters");
         }
         if (!reference.equals(reference.strip())) {
-            throw new InvalidRequestException("the partition reference '" + reference + "' starts or ends with blanks");
+            throw new InvalidRequestException("the partition reference " + Excerpt.quoted(reference) + " starts or ends with blanks");
         }
         for (int i = 0; i < reference.length(); i++) {
             char c = reference.charAt(i);

@@ -32,7 +32,7 @@ public final class Parameters {
         if (values == null || values.isEmpty()) {
             return EMPTY;
         }
-        return new Parameters(normaliseMap(values, ""));
+        return new Parameters(normaliseMap(values, "", 0));
     }
 
     public Optional<Object> get(String name) {
@@ -99,66 +99,90 @@ public final class Parameters {
 
     /**
      * Parameter files and fields are untrusted: {@code 1e999999999} is fifteen bytes of JSON but a
-     * billion digits once made an integer. Nothing a release takes needs more than a few hundred.
+     * billion digits once made an integer, and {@code 1e400} is beyond what any schema keyword compares.
      */
-    static final int MAX_DIGITS = 1000;
-
     private static void checkMagnitude(BigDecimal dec, String pointer) {
-        if (Math.abs((long) dec.precision() - dec.scale()) > MAX_DIGITS || Math.abs((long) dec.scale()) > MAX_DIGITS) {
-            throw new InvalidRequestException("number out of range at " + (pointer.isEmpty() ? "/" : pointer)
-                    + ": more than " + MAX_DIGITS + " digits");
+        long integerDigits = (long) dec.precision() - dec.scale();
+        if (integerDigits > InputLimits.MAX_INTEGER_DIGITS || Math.abs((long) dec.scale()) > InputLimits.MAX_DIGITS
+                || dec.precision() > InputLimits.MAX_DIGITS) {
+            throw new InvalidRequestException("number out of range at " + shown(pointer) + ": more than "
+                    + InputLimits.MAX_INTEGER_DIGITS + " digits before the point or " + InputLimits.MAX_DIGITS + " in all");
         }
     }
 
-    private static Map<String, Object> normaliseMap(Map<?, ?> map, String pointer) {
+    private static String shown(String pointer) {
+        return pointer.isEmpty() ? "/" : Excerpt.shortened(pointer);
+    }
+
+    private static Map<String, Object> normaliseMap(Map<?, ?> map, String pointer, int depth) {
         Map<String, Object> copy = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
-                throw new IllegalArgumentException("parameter names must be strings, got " + e.getKey() + " at " + pointer);
+                throw new IllegalArgumentException("parameter names must be strings, got "
+                        + (e.getKey() == null ? "null" : e.getKey().getClass().getSimpleName()) + " at " + shown(pointer));
             }
-            copy.put(key, normalise(e.getValue(), pointer + "/" + key));
+            if (key.length() > InputLimits.MAX_NAME_CHARS) {
+                throw new InvalidRequestException("a name at " + shown(pointer) + " is longer than "
+                        + InputLimits.MAX_NAME_CHARS + " characters: " + Excerpt.quoted(key));
+            }
+            copy.put(key, normalise(e.getValue(), pointer + "/" + key.replace("~", "~0").replace("/", "~1"), depth));
         }
         return Collections.unmodifiableMap(copy);
     }
 
-    private static Object normalise(Object value, String pointer) {
-        if (value == null || value instanceof String || value instanceof Boolean) {
+    private static Object normalise(Object value, String pointer, int depth) {
+        if (value == null || value instanceof Boolean) {
             return value;
+        }
+        if (value instanceof String text) {
+            if (text.length() > InputLimits.MAX_STRING_CHARS) {
+                throw new InvalidRequestException("the text at " + shown(pointer) + " is longer than "
+                        + InputLimits.MAX_STRING_CHARS + " characters");
+            }
+            return text;
         }
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
         }
         if (value instanceof BigInteger big) {
+            if (big.bitLength() > 1024) { // past a double's range, as are 309 digits
+                throw new InvalidRequestException("number out of range at " + shown(pointer) + ": more than "
+                        + InputLimits.MAX_INTEGER_DIGITS + " digits");
+            }
             return big.bitLength() < 64 ? (Object) big.longValue() : big;
         }
         if (value instanceof Float || value instanceof Double) {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new InvalidRequestException("not a JSON number at " + pointer + ": " + d);
+                throw new InvalidRequestException("not a JSON number at " + shown(pointer) + ": " + d);
             }
             // one representation per value: a double read back from JSON as a decimal compares equal
-            return normalise(BigDecimal.valueOf(d), pointer);
+            return normalise(BigDecimal.valueOf(d), pointer, depth);
         }
         if (value instanceof BigDecimal dec) {
             checkMagnitude(dec, pointer);
             BigDecimal stripped = dec.stripTrailingZeros();
             if (stripped.scale() <= 0) {
-                return normalise(stripped.toBigIntegerExact(), pointer);
+                return normalise(stripped.toBigIntegerExact(), pointer, depth);
             }
             return stripped;
         }
+        if ((value instanceof Map<?, ?> || value instanceof List<?>) && depth >= InputLimits.MAX_DEPTH) {
+            throw new InvalidRequestException("the value at " + shown(pointer) + " nests deeper than "
+                    + InputLimits.MAX_DEPTH + " levels");
+        }
         if (value instanceof Map<?, ?> map) {
-            return normaliseMap(map, pointer);
+            return normaliseMap(map, pointer, depth + 1);
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                copy.add(normalise(list.get(i), pointer + "/" + i));
+                copy.add(normalise(list.get(i), pointer + "/" + i, depth + 1));
             }
             return Collections.unmodifiableList(copy);
         }
         throw new IllegalArgumentException(
-                "not a JSON value at " + (pointer.isEmpty() ? "/" : pointer) + ": " + value.getClass().getSimpleName());
+                "not a JSON value at " + shown(pointer) + ": " + value.getClass().getSimpleName());
     }
 
 }

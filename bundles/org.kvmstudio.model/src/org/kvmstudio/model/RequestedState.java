@@ -22,6 +22,6 @@ public enum RequestedState {
             }
         }
         throw new InvalidRequestException(
-                "unknown requested state '" + name + "': expected started, stopped or destroyed");
+                "unknown requested state " + Excerpt.quoted(name) + ": expected started, stopped or destroyed");
     }
 }

@@ -20,8 +20,8 @@ public record Template(String name, String description, String releaseUri, Strin
 
     public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.endsWith(" ") || name.endsWith(".")) {
-            throw new InvalidRequestException("template name '" + name
-                    + "' is not valid: use 1 to 64 letters, digits, '.', '-', '_' or spaces, starting with a letter or digit");
+            throw new InvalidRequestException("template name " + (name == null ? "null" : Excerpt.quoted(name))
+                    + " is not valid: use 1 to 64 letters, digits, '.', '-', '_' or spaces, starting with a letter or digit");
         }
     }
 

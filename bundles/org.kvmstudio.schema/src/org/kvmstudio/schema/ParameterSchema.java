@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import org.kvmstudio.model.InputLimits;
 import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.ParameterProblem;
 import org.kvmstudio.model.Parameters;
+import org.kvmstudio.schema.internal.BoundedRegex;
 import org.kvmstudio.schema.internal.JsonValues;
 import org.kvmstudio.schema.internal.SchemaValidator;
 
@@ -51,7 +53,36 @@ public final class ParameterSchema {
 
     /** Every problem of {@code parameters}, each with the JSON pointer of its parameter; empty when valid. */
     public List<ParameterProblem> validate(Parameters parameters) {
-        return validator.validate(JsonValues.toJson(parameters));
+        return validator.validate(JsonValues.toJson(parameters), this::secretAt);
+    }
+
+    /** Whether the parameter at {@code pointer} is one the schema marks secret (or lies inside one). */
+    boolean secretAt(String pointer) {
+        Field field = root;
+        for (String segment : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
+            if (field.secret()) {
+                return true;
+            }
+            String name = segment.replace("~1", "/").replace("~0", "~");
+            Field object = field;
+            Field next = object.property(name).orElseGet(() -> patternField(object, name));
+            if (next == null) {
+                next = field.items().orElse(null);
+            }
+            if (next == null) {
+                for (Field variant : field.variants()) { // oneOf / anyOf alternatives
+                    next = variant.property(name).orElse(null);
+                    if (next != null) {
+                        break;
+                    }
+                }
+            }
+            if (next == null) {
+                return false;
+            }
+            field = next;
+        }
+        return field.secret();
     }
 
     /** @throws InvalidParametersException naming {@code subject} and every problem, when not valid */
@@ -107,12 +138,8 @@ public final class ParameterSchema {
 
     private static Field patternField(Field object, String name) {
         for (Map.Entry<String, Field> p : object.patternProperties().entrySet()) {
-            try {
-                if (java.util.regex.Pattern.compile(p.getKey()).matcher(name).find()) {
-                    return p.getValue();
-                }
-            } catch (java.util.regex.PatternSyntaxException unusable) {
-                // a pattern Java cannot read describes nothing here; validation reports it
+            if (BoundedRegex.find(p.getKey(), name)) {
+                return p.getValue();
             }
         }
         return null;
@@ -167,6 +194,9 @@ public final class ParameterSchema {
     }
 
     private static Object coerce(FieldType type, String text) {
+        if ((type == FieldType.INTEGER || type == FieldType.NUMBER) && text.length() > InputLimits.MAX_DIGITS + 8) {
+            return text; // parsing a megabyte of digits takes seconds; no number has that many
+        }
         try {
             return switch (type) {
                 case INTEGER -> new BigInteger(text);

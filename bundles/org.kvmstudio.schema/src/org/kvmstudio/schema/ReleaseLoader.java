@@ -1,16 +1,18 @@
 package org.kvmstudio.schema;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kvmstudio.input.InputFileException;
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.SoftwareRelease;
 import org.kvmstudio.model.SoftwareType;
 import org.kvmstudio.schema.internal.FieldModelBuilder;
 import org.kvmstudio.schema.internal.JsonValues;
+import org.kvmstudio.schema.internal.RefCycles;
 import org.kvmstudio.schema.internal.SchemaDocuments;
 import org.kvmstudio.schema.internal.SchemaValidator;
 
@@ -77,11 +79,26 @@ public final class ReleaseLoader {
     /** Loads one schema file of the source on its own (one no descriptor names). */
     public ParameterSchema loadSchema(String path) throws SchemaLoadException {
         List<String> before = documents.warnings();
+        checkRootDescribesAnObject(path);
+        RefCycles.check(documents, path);
         Field root = new FieldModelBuilder(documents).build(path);
         SchemaValidator validator = SchemaValidator.create(registry, documents, path);
         List<String> warnings = new ArrayList<>(documents.warnings());
         warnings.removeAll(before);
         return new ParameterSchema(documents.source().describe(path), root, validator, warnings);
+    }
+
+    /** Parameters are an object of name: value; a schema whose root says otherwise refuses every request. */
+    private void checkRootDescribesAnObject(String path) throws SchemaLoadException {
+        JsonNode root = documents.document(path);
+        JsonNode type = root.path("type");
+        boolean object = type.isMissingNode() || "object".equals(type.asText())
+                || (type.isArray() && java.util.stream.StreamSupport.stream(type.spliterator(), false)
+                        .anyMatch(t -> "object".equals(t.asText())));
+        if (root.isBoolean() && !root.booleanValue() || !object) {
+            throw new SchemaLoadException(documents.source().describe(path)
+                    + ": the schema must describe an object of parameters (\"type\": \"object\")");
+        }
     }
 
     private void loadInto(String typeId, String descriptorPath, String schemaPath, Map<String, ParameterSchema> into,
@@ -98,15 +115,17 @@ public final class ReleaseLoader {
 
     private JsonNode readDescriptor(String path) throws SchemaLoadException {
         try {
-            JsonNode node = JsonValues.MAPPER.readTree(new String(documents.source().read(path), StandardCharsets.UTF_8));
+            JsonNode node = JsonValues.MAPPER.readTree(documents.source().read(path));
             if (node == null || !node.isObject()) {
                 throw new SchemaLoadException(documents.source().describe(path) + ": a release descriptor must be a JSON object");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new SchemaLoadException(documents.source().describe(path) + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new SchemaLoadException(documents.source().describe(path) + ": not valid JSON: " + Excerpt.sentence(e.getOriginalMessage()), e);
+        } catch (InputFileException e) {
+            throw new SchemaLoadException(documents.source().describe(path) + ": " + e.reason(), e);
         } catch (IOException e) {
-            throw new SchemaLoadException(documents.source().describe(path) + ": cannot be read: " + e.getMessage(), e);
+            throw new SchemaLoadException(documents.source().describe(path) + ": cannot be read: " + Excerpt.sentence(e.getMessage()), e);
         }
     }
 }

@@ -2,9 +2,13 @@ package org.kvmstudio.schema;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+
+import org.kvmstudio.input.InputFiles;
+import org.kvmstudio.model.Excerpt;
+import org.kvmstudio.model.InputLimits;
 
 /**
  * Where a release's descriptor and schemas are read from: a folder on disk or resources inside a
@@ -13,7 +17,10 @@ import java.nio.file.Path;
  */
 public interface SchemaSource {
 
-    /** The bytes of the document at {@code path}; {@link NoSuchFileException} when it is absent. */
+    /**
+     * The bytes of the document at {@code path}; {@link NoSuchFileException} or an
+     * {@link org.kvmstudio.input.InputFileException} saying why when it is absent or not readable.
+     */
     byte[] read(String path) throws IOException;
 
     /** Where {@code path} lives, for messages ({@code /srv/kvm/software.cfg.json}). */
@@ -24,18 +31,23 @@ public interface SchemaSource {
         return new SchemaSource() {
             @Override
             public byte[] read(String path) throws IOException {
-                return Files.readAllBytes(resolve(path));
+                return InputFiles.read(resolve(path));
             }
 
             @Override
             public String describe(String path) {
-                return resolve(path).toString();
+                return base + "/" + Excerpt.shortened(path);
             }
 
-            private Path resolve(String path) {
-                Path p = base.resolve(path).normalize();
+            private Path resolve(String path) throws NoSuchFileException {
+                Path p;
+                try {
+                    p = base.resolve(path).normalize();
+                } catch (InvalidPathException e) { // NUL, or a name this file system cannot spell
+                    throw new NoSuchFileException(describe(path), null, "not a file name");
+                }
                 if (!p.startsWith(base)) {
-                    throw new IllegalArgumentException(path + " is outside " + base);
+                    throw new NoSuchFileException(describe(path), null, "outside " + base);
                 }
                 return p;
             }
@@ -52,13 +64,13 @@ public interface SchemaSource {
                     if (in == null) {
                         throw new NoSuchFileException(describe(path));
                     }
-                    return in.readAllBytes();
+                    return in.readNBytes(InputLimits.MAX_FILE_BYTES); // our own resources: a cut one fails to parse
                 }
             }
 
             @Override
             public String describe(String path) {
-                return "resource " + prefix + path;
+                return "resource " + prefix + Excerpt.shortened(path);
             }
         };
     }

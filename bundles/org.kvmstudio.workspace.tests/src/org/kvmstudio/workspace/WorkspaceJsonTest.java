@@ -89,11 +89,11 @@ class WorkspaceJsonTest {
 
     @Test
     void valuesTheModelRefusesAreReportedWithTheModelsReason() {
-        assertRefused(RICH_JSON.replace("\"stopped\"", "\"paused\""), "unknown requested state 'paused'", "/partition/requestedState");
+        assertRefused(RICH_JSON.replace("\"stopped\"", "\"paused\""), "unknown requested state \"paused\"", "/partition/requestedState");
         assertRefused(RICH_JSON.replace("\"not_ready\"", "\"NOT_READY\""), "unknown phase", "/partition/status/phase");
         assertRefused(RICH_JSON.replace("2025-03-01T10:00:00.123456789Z", "yesterday"), "yesterday", "/partition/status/since");
         assertRefused(RICH_JSON.replace("frontend \\\"main\\\" é", "a/b"), "slashes");
-        assertRefused(RICH_JSON.replace("\"computer_guid\"", "\"colour\""), "unknown filter 'colour'", "/partition/filter");
+        assertRefused(RICH_JSON.replace("\"computer_guid\"", "\"colour\""), "unknown filter \"colour\"", "/partition/filter");
     }
 
     @Test

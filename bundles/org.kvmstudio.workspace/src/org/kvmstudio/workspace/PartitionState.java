@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.kvmstudio.input.InputFileException;
+import org.kvmstudio.input.InputFiles;
 import org.kvmstudio.model.Parameters;
 
 /**
@@ -47,10 +49,10 @@ public final class PartitionState {
         if (values == null) {
             Path file = directory.resolve(FILE);
             try {
-                values = WorkspaceJson.stateFromJson(Files.readAllBytes(file));
+                values = WorkspaceJson.stateFromJson(InputFiles.read(file));
             } catch (NoSuchFileException none) {
                 values = Parameters.EMPTY;
-            } catch (WorkspaceFormatException unreadable) {
+            } catch (WorkspaceFormatException | InputFileException unreadable) {
                 // kept beside, owner only, for a person to look at; the provisioner starts over from what the
                 // host has (a domain's UUID is read back from it), rather than failing on every run
                 Path kept = directory.resolve(FILE + ".unreadable-" + System.currentTimeMillis());

@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.kvmstudio.input.InputFileException;
+import org.kvmstudio.input.InputFiles;
 import org.kvmstudio.model.Host;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Template;
@@ -308,9 +310,11 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     }
 
     private <T> Optional<T> readOrSetAside(Path file, Loader<T> loader) throws IOException {
-        byte[] content = Files.readAllBytes(file);
         try {
-            return Optional.of(loader.load(content));
+            return Optional.of(loader.load(InputFiles.read(file)));
+        } catch (InputFileException e) {
+            setAside(file, e.reason());
+            return Optional.empty();
         } catch (WorkspaceFormatException e) {
             setAside(file, e.getMessage());
             return Optional.empty();

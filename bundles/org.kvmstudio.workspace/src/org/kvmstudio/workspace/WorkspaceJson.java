@@ -15,6 +15,8 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.kvmstudio.input.JsonInput;
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.Filter;
 import org.kvmstudio.model.Host;
 import org.kvmstudio.model.InvalidRequestException;
@@ -93,7 +95,7 @@ public final class WorkspaceJson {
         }
     }
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonInput.jsonFactory())
             .addModule(modelModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                     DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
@@ -200,7 +202,7 @@ public final class WorkspaceJson {
             throw new WorkspaceFormatException("not a KVM Studio " + kind + " file: it has no \"format\" version");
         }
         if (!format.canConvertToExactIntegral() || !format.canConvertToInt()) {
-            throw new WorkspaceFormatException("\"format\" must be a whole number, not " + format);
+            throw new WorkspaceFormatException("\"format\" must be a whole number, not " + Excerpt.shortened(format.toString()));
         }
         if (format.intValue() > FORMAT) {
             throw new WorkspaceFormatException("written by a newer KVM Studio (format " + format.intValue()
@@ -231,7 +233,7 @@ public final class WorkspaceJson {
             case NullPointerException missing when missing.getMessage() != null -> missing.getMessage() + " must not be null";
             case IllegalArgumentException refused -> refused.getMessage();
             case InvalidRequestException refused -> refused.getMessage();
-            case null, default -> json.getOriginalMessage();
+            case null, default -> Excerpt.sentence(json.getOriginalMessage()); // Jackson quotes the token it met
         };
         String message = what + (where.isEmpty() ? "" : " (" + String.join(", ", where) + ")");
         return new WorkspaceFormatException(message, e);
@@ -262,7 +264,7 @@ public final class WorkspaceJson {
         return Arrays.stream(Status.Phase.values())
                 .filter(phase -> phase.name().toLowerCase(Locale.ROOT).equals(name))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown phase '" + name + "': expected one of "
+                .orElseThrow(() -> new IllegalArgumentException("unknown phase " + Excerpt.quoted(name) + ": expected one of "
                         + Arrays.stream(Status.Phase.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList()));
     }
 

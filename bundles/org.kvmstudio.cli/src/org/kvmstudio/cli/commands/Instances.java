@@ -1,5 +1,6 @@
 package org.kvmstudio.cli.commands;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.core.RequestEngine;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.UnknownInstanceException;
@@ -12,6 +13,6 @@ final class Instances {
 
     static Partition find(RequestEngine engine, String name) {
         return engine.instance(name).or(() -> engine.partition(name))
-                .orElseThrow(() -> new UnknownInstanceException("there is no instance '" + name + "'"));
+                .orElseThrow(() -> new UnknownInstanceException("there is no instance " + Excerpt.quoted(name)));
     }
 }

@@ -3,6 +3,7 @@ package org.kvmstudio.cli.commands;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.cli.Cli;
 import org.kvmstudio.cli.CliContext;
 import org.kvmstudio.core.provisioning.Orphan;
@@ -53,7 +54,7 @@ final class OrphansCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             CliContext c = orphans.parent.context();
             Orphan orphan = c.studio().hosts().orphans().stream().filter(o -> o.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new UnknownInstanceException("there is no orphan named '" + name + "'"));
+                    .orElseThrow(() -> new UnknownInstanceException("there is no orphan named " + Excerpt.quoted(name)));
             var p = c.studio().hosts().adopt(orphan, reference);
             c.err().println(name + " adopted as '" + p.reference() + "' (" + p.id() + ")");
             return Cli.OK;
@@ -72,7 +73,7 @@ final class OrphansCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             CliContext c = orphans.parent.context();
             Orphan orphan = c.studio().hosts().orphans().stream().filter(o -> o.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new UnknownInstanceException("there is no orphan named '" + name + "'"));
+                    .orElseThrow(() -> new UnknownInstanceException("there is no orphan named " + Excerpt.quoted(name)));
             c.studio().hosts().remove(orphan);
             c.err().println(name + " removed from host " + orphan.hostId());
             return Cli.OK;

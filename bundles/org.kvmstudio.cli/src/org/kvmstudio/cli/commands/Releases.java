@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.cli.CliContext;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.model.InvalidRequestException;
@@ -27,11 +28,15 @@ final class Releases {
         }
         Path descriptor;
         if (given.startsWith("file:")) {
-            descriptor = Path.of(URI.create(given));
+            try {
+                descriptor = Path.of(URI.create(given));
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                throw new InvalidRequestException(Excerpt.quoted(given) + " is not a file: URL of a release descriptor", e);
+            }
         } else if (given.contains("/") || given.endsWith(".json")) {
             descriptor = c.path(given);
         } else {
-            throw new InvalidRequestException("unknown software release '" + given + "'; installed: "
+            throw new InvalidRequestException("unknown software release " + Excerpt.quoted(given) + "; installed: "
                     + studio.releases().releases().stream().map(r -> r.release().uri()).toList()
                     + "; or give the path of a release's " + ReleaseLoader.DESCRIPTOR);
         }
@@ -39,7 +44,7 @@ final class Releases {
             descriptor = descriptor.resolve(ReleaseLoader.DESCRIPTOR);
         }
         if (!Files.isRegularFile(descriptor)) {
-            throw new InvalidRequestException(descriptor + " is not a release descriptor file");
+            throw new InvalidRequestException(Excerpt.quoted(descriptor.toString()) + " is not a release descriptor file");
         }
         String uri = descriptor.toAbsolutePath().normalize().toUri().toString();
         if (studio.releases().releases().stream().noneMatch(r -> r.release().uri().equals(uri))) {
@@ -47,7 +52,7 @@ final class Releases {
                 studio.releases().add(new ReleaseLoader(SchemaSource.directory(descriptor.getParent()))
                         .load(uri, descriptor.getFileName().toString()));
             } catch (SchemaLoadException e) {
-                throw new InvalidRequestException("cannot open the release " + descriptor + ": " + e.getMessage(), e);
+                throw new InvalidRequestException("cannot open the release " + Excerpt.quoted(descriptor.toString()) + ": " + e.getMessage(), e);
             }
         }
         return uri;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.cli.Cli;
 import org.kvmstudio.cli.CliContext;
 import org.kvmstudio.core.RequestEngine;
@@ -95,7 +96,7 @@ final class RequestCommand implements Callable<Integer> {
         for (String pair : given) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new org.kvmstudio.model.InvalidRequestException("'" + pair + "' is not a filter: write name=value");
+                throw new org.kvmstudio.model.InvalidRequestException(Excerpt.quoted(pair) + " is not a filter: write name=value");
             }
             map.put(pair.substring(0, eq), pair.substring(eq + 1));
         }

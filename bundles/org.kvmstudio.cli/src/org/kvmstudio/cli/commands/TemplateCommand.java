@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.cli.Cli;
 import org.kvmstudio.cli.CliContext;
 import org.kvmstudio.core.ResourceNotReadyException;
@@ -114,7 +115,7 @@ final class TemplateCommand implements Runnable {
             Studio studio = c.studio();
             TemplateService templates = studio.templates();
             Template template = templates.template(name).orElseThrow(() ->
-                    new org.kvmstudio.model.UnknownInstanceException("there is no template '" + name + "'"));
+                    new org.kvmstudio.model.UnknownInstanceException("there is no template " + Excerpt.quoted(name)));
             Partition p = templates.apply(name, reference, ParameterArguments.of(parameters, null, studio.releases(),
                     template.releaseUri(), template.softwareType(), template.shared()));
             Optional<Partition> after = Waiting.converge(c, studio.engine(), p.id(), wait, Duration.ofSeconds(timeout));

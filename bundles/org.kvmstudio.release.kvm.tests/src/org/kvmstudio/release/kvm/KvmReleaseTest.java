@@ -125,4 +125,11 @@ class KvmReleaseTest {
             tracker.close();
         }
     }
+
+    @Test
+    void anImageUrlWithoutItsChecksumIsReportedAtTheChecksum() {
+        List<ParameterProblem> problems = kvm.inputFor(KvmRelease.NBD, false)
+                .validate(Parameters.of(Map.of("image-url", "https://example.com/debian.qcow2")));
+        assertEquals(List.of(new ParameterProblem("/image-md5sum", "is required when image-url is given")), problems);
+    }
 }

@@ -7,21 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kvmstudio.input.JsonInput;
 import org.kvmstudio.model.Parameters;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** Converts between Jackson trees and the plain Java JSON values of the model. */
 public final class JsonValues {
 
     /** Numbers read as BigDecimal so {@code multipleOf} and large integers are exact. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .build();
+    public static final ObjectMapper MAPPER = JsonInput.mapper(false).build();
 
     private JsonValues() {
     }

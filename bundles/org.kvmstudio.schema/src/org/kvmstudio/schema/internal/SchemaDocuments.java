@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kvmstudio.input.InputFileException;
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.schema.SchemaLoadException;
 import org.kvmstudio.schema.SchemaSource;
 
@@ -106,17 +108,17 @@ public final class SchemaDocuments {
         String target = file.isEmpty() ? from.document() : resolvePath(from.document(), file);
         JsonNode doc = document(target);
         if (!fragment.isEmpty() && !fragment.startsWith("/")) {
-            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref
+            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + Excerpt.shortened(ref)
                     + " uses an anchor; only JSON pointers are supported");
         }
         JsonNode node;
         try {
             node = doc.at(unescapeUriFragment(fragment));
         } catch (IllegalArgumentException e) {
-            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref + " is not a valid JSON pointer", e);
+            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + Excerpt.shortened(ref) + " is not a valid JSON pointer", e);
         }
         if (node.isMissingNode()) {
-            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + ref + " points to nothing in "
+            throw new SchemaLoadException(source.describe(from.document()) + ": $ref " + Excerpt.shortened(ref) + " points to nothing in "
                     + source.describe(target));
         }
         return new Located(node, target, fragment);
@@ -126,7 +128,7 @@ public final class SchemaDocuments {
     public String resolvePath(String document, String relative) throws SchemaLoadException {
         if (relative.contains(":")) {
             // Releases are self-contained: nothing is fetched from the network at load time.
-            throw new SchemaLoadException(source.describe(document) + ": $ref " + relative
+            throw new SchemaLoadException(source.describe(document) + ": $ref " + Excerpt.shortened(relative)
                     + " names another site; only references inside the release are supported");
         }
         try {
@@ -135,12 +137,12 @@ public final class SchemaDocuments {
             String path = resolved.getPath();
             if (resolved.getScheme() == null || !"file".equals(resolved.getScheme()) || path == null
                     || !path.startsWith("/") || path.contains("/../") || path.startsWith("/..")) {
-                throw new SchemaLoadException(source.describe(document) + ": $ref " + relative
+                throw new SchemaLoadException(source.describe(document) + ": $ref " + Excerpt.shortened(relative)
                         + " leaves the release's folder");
             }
             return path.substring(1);
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new SchemaLoadException(source.describe(document) + ": $ref " + relative + " is not a valid reference", e);
+            throw new SchemaLoadException(source.describe(document) + ": $ref " + Excerpt.shortened(relative) + " is not a valid reference", e);
         }
     }
 
@@ -149,17 +151,21 @@ public final class SchemaDocuments {
         try {
             bytes = source.read(path);
         } catch (NoSuchFileException e) {
-            throw new SchemaLoadException(source.describe(path) + ": file not found");
+            throw new SchemaLoadException(source.describe(path) + ": " + (e.getReason() == null ? "file not found" : e.getReason()));
+        } catch (InputFileException e) {
+            throw new SchemaLoadException(source.describe(path) + ": " + e.reason(), e);
         } catch (IOException e) {
-            throw new SchemaLoadException(source.describe(path) + ": cannot be read: " + e.getMessage(), e);
+            throw new SchemaLoadException(source.describe(path) + ": cannot be read: " + Excerpt.sentence(e.getMessage()), e);
         }
         JsonNode doc;
         try {
-            doc = JsonValues.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            doc = JsonValues.MAPPER.readTree(bytes); // from bytes: Jackson detects the encoding and refuses bad UTF-8
         } catch (JsonProcessingException e) {
-            throw new SchemaLoadException(source.describe(path) + ": not valid JSON: " + e.getOriginalMessage()
+            throw new SchemaLoadException(source.describe(path) + ": not valid JSON: " + Excerpt.sentence(e.getOriginalMessage())
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ")"), e);
+        } catch (IOException e) { // from a byte array, only a decoding failure
+            throw new SchemaLoadException(source.describe(path) + ": cannot be read: " + Excerpt.sentence(e.getMessage()), e);
         }
         if (doc == null || !(doc.isObject() || doc.isBoolean())) {
             throw new SchemaLoadException(source.describe(path) + ": a schema must be a JSON object");

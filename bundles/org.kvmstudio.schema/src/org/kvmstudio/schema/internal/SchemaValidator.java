@@ -1,7 +1,10 @@
 package org.kvmstudio.schema.internal;
 
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.ParameterProblem;
 import org.kvmstudio.schema.SchemaLoadException;
 
@@ -11,7 +14,9 @@ import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.BasicDialectRegistry;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
 
 /**
  * Validation by networknt's json-schema-validator, fed the release's (upgraded) documents and
@@ -28,10 +33,16 @@ public final class SchemaValidator {
         this.documents = documents;
     }
 
+    /** The drafts schemas may declare (draft-04 when they do not), every format check contained. */
+    private static final List<Dialect> DIALECTS = Stream.of(Dialects.getDraft4(), Dialects.getDraft6(), Dialects.getDraft7(),
+            Dialects.getDraft201909(), Dialects.getDraft202012()).map(ContainedFormat::applied).toList();
+
     /** One registry per release, so {@code $ref}s between its files are read once. */
     public static SchemaRegistry registry(SchemaDocuments documents) {
-        SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
-        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4, b -> b
+        SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true)
+                .regularExpressionFactory(BoundedRegex.FACTORY).build();
+        return SchemaRegistry.withDefaultDialect(DIALECTS.get(0), b -> b
+                .dialectRegistry(new BasicDialectRegistry(DIALECTS))
                 .schemaRegistryConfig(config)
                 .schemas(documents::text)
                 .schemaLoader(l -> l.fetchRemoteResources(false)));
@@ -45,11 +56,12 @@ public final class SchemaValidator {
             schema.initializeValidators();
             return new SchemaValidator(schema, documents);
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
-            throw new SchemaLoadException(documents.source().describe(path) + ": " + e.getMessage(), e);
+            throw new SchemaLoadException(documents.source().describe(path) + ": " + Excerpt.sentence(e.getMessage()), e);
         }
     }
 
-    public List<ParameterProblem> validate(JsonNode instance) {
-        return ProblemTranslator.translate(schema.validate(instance), documents);
+    /** @param secret whether the parameter at a JSON pointer is secret: its value is then never quoted */
+    public List<ParameterProblem> validate(JsonNode instance, Predicate<String> secret) {
+        return ProblemTranslator.translate(schema.validate(instance), documents, secret);
     }
 }

@@ -1,0 +1,34 @@
+package org.kvmstudio.model;
+
+/**
+ * How much untrusted input KVM Studio accepts: one set of numbers for every place input enters
+ * (forms, command lines, parameter and template files, workspace files, release descriptors). The
+ * model enforces them on every {@link Parameters}; the JSON and YAML readers and the file readers
+ * of {@code org.kvmstudio.input} apply the same numbers before parsing.
+ */
+public final class InputLimits {
+
+    /** A file KVM Studio reads is a few kilobytes; a mebibyte is far beyond any real one. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
+    /** Parameters nest a few levels; recursion over deeper values would risk the stack. */
+    public static final int MAX_DEPTH = 64;
+
+    /** Digits of a number, before and after the point; a parameter needs a few dozen. */
+    public static final int MAX_DIGITS = 1000;
+
+    /** Digits before the point: beyond a double's range no schema keyword can compare a number. */
+    public static final int MAX_INTEGER_DIGITS = 308;
+
+    /** A string value (a mebibyte: the largest file holds no larger one). */
+    public static final int MAX_STRING_CHARS = 1 << 20;
+
+    /** A parameter or field name (SlapOS's are a few words). */
+    public static final int MAX_NAME_CHARS = 128;
+
+    /** How much of a value a message may quote: enough to recognise it, never the whole of a large one. */
+    public static final int MAX_QUOTED_CHARS = 60;
+
+    private InputLimits() {
+    }
+}
