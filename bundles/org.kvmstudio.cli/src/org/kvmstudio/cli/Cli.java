@@ -45,7 +45,7 @@ public final class Cli {
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((e, a) -> {
-            err.println("kvmstudio: " + e.getMessage());
+            err.println("kvmstudio: " + org.kvmstudio.model.Excerpt.sentence(e.getMessage())); // picocli quotes the argument
             e.getCommandLine().usage(err);
             return FAILED;
         });

@@ -168,7 +168,7 @@ class RequestEngineTest {
         assertEquals(List.of("/ram-size", "/colour"), bad.problems().stream().map(p -> p.pointer()).toList());
         InvalidRequestException type = assertThrows(InvalidRequestException.class,
                 () -> fx.engine.request(kvm("vm", Map.of()).withSoftwareType("kvm-cluster")));
-        assertTrue(type.getMessage().contains("has no software type 'kvm-cluster'"), type.getMessage());
+        assertTrue(type.getMessage().contains("has no software type \"kvm-cluster\""), type.getMessage());
         InvalidRequestException release = assertThrows(InvalidRequestException.class,
                 () -> fx.engine.request(InstanceRequest.of("erp5", "vm")));
         assertTrue(release.getMessage().contains("unknown software release \"erp5\""), release.getMessage());

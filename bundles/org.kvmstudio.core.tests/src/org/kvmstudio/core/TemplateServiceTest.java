@@ -93,7 +93,7 @@ class TemplateServiceTest {
         Path big = elsewhere.resolve("big.json");
         Files.write(big, new byte[org.kvmstudio.model.InputLimits.MAX_FILE_BYTES + 1]);
         InputFileException tooLarge = assertThrows(InputFileException.class, () -> templates.importFrom(big, true));
-        assertTrue(tooLarge.getMessage().contains("is larger than 1024 KiB"), tooLarge.getMessage());
+        assertTrue(tooLarge.getMessage().contains("is larger than " + org.kvmstudio.model.InputLimits.MAX_FILE_BYTES / 1024 + " KiB"), tooLarge.getMessage());
     }
 
     @Test

@@ -92,13 +92,13 @@ public final class TemplateService {
         try {
             bytes = InputFiles.read(file);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "no such template file");
+            throw new NoSuchFileException(Excerpt.sentence(file.toString()), null, "no such template file");
         }
         Template t;
         try {
             t = WorkspaceJson.templateFromJson(bytes);
         } catch (WorkspaceFormatException e) {
-            throw new InvalidRequestException(file + ": not a KVM Studio template: " + e.getMessage(), e);
+            throw new InvalidRequestException(Excerpt.sentence(file.toString()) + ": not a KVM Studio template: " + e.getMessage(), e);
         }
         if (!replace && workspace.template(t.name()).isPresent()) {
             throw new ConflictException("a template named '" + t.name() + "' exists; import it with replace to overwrite it");
@@ -106,9 +106,9 @@ public final class TemplateService {
         try {
             return save(t);
         } catch (InvalidParametersException e) {
-            throw new InvalidParametersException(file + ": template '" + t.name() + "' has invalid parameters", e.problems());
+            throw new InvalidParametersException(Excerpt.sentence(file.toString()) + ": template '" + t.name() + "' has invalid parameters", e.problems());
         } catch (InvalidRequestException e) {
-            throw new InvalidRequestException(file + ": " + e.getMessage(), e);
+            throw new InvalidRequestException(Excerpt.sentence(file.toString()) + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,9 @@ package org.kvmstudio.input;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A file KVM Studio was given and does not read: missing, not a regular file, too large, unreadable. */
+import org.kvmstudio.model.Excerpt;
+
+/** A file KVM Studio refuses to read: not a regular file, a loop of links, too large. */
 public class InputFileException extends IOException {
 
     private static final long serialVersionUID = 1L;
@@ -12,7 +14,7 @@ public class InputFileException extends IOException {
     private final String reason;
 
     public InputFileException(Path file, String reason, Throwable cause) {
-        super(file + ": " + reason, cause);
+        super(Excerpt.sentence(String.valueOf(file)) + ": " + reason, cause);
         this.file = file;
         this.reason = reason;
     }

@@ -2,7 +2,6 @@ package org.kvmstudio.input;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,21 +24,25 @@ public final class InputFiles {
     /**
      * The bytes of {@code file} (a symbolic link to a regular file is followed).
      *
-     * @throws NoSuchFileException when there is no such file
-     * @throws InputFileException saying why it is not read
+     * @throws InputFileException when it is not a file KVM Studio reads: not a regular file, a loop of
+     *         links, too large; a refusal of the file itself, whoever asks again gets the same
+     * @throws IOException when reading fails ({@link NoSuchFileException}, permission denied, a disk
+     *         error): not the file's fault, and nothing to set aside
      */
-    public static byte[] read(Path file) throws NoSuchFileException, InputFileException {
+    public static byte[] read(Path file) throws IOException {
         return read(file, InputLimits.MAX_FILE_BYTES);
     }
 
-    static byte[] read(Path file, int maxBytes) throws NoSuchFileException, InputFileException {
+    /** As {@link #read(Path)}, with another limit. */
+    public static byte[] read(Path file, int maxBytes) throws IOException {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (NoSuchFileException absent) {
-            throw absent; // callers tell absence from refusal
-        } catch (IOException e) {
-            throw new InputFileException(file, reason(e), e);
+        } catch (FileSystemException e) {
+            if (e.getReason() != null && e.getReason().contains("symbolic links")) { // ELOOP
+                throw new InputFileException(file, "is a loop of symbolic links", e);
+            }
+            throw e;
         }
         if (attributes.isDirectory()) {
             throw new InputFileException(file, "is a folder, not a file", null);
@@ -52,29 +55,16 @@ public final class InputFiles {
         }
         // opened only now: between the check and here it may have been replaced; the count below still holds
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(maxBytes + 1);
+            byte[] bytes = in.readNBytes(maxBytes + 1); // a /proc file says 0 bytes and holds more
             if (bytes.length > maxBytes) {
                 throw tooLarge(file, maxBytes);
             }
             return bytes;
-        } catch (InputFileException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InputFileException(file, reason(e), e);
         }
     }
 
     private static InputFileException tooLarge(Path file, int maxBytes) {
-        return new InputFileException(file, "is larger than " + maxBytes / 1024 + " KiB, more than such a file ever holds", null);
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason(); // "Too many levels of symbolic links", "Is a directory", ...
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String limit = maxBytes >= 1024 ? maxBytes / 1024 + " KiB" : maxBytes + " bytes";
+        return new InputFileException(file, "is larger than " + limit + ", more than such a file ever holds", null);
     }
 }

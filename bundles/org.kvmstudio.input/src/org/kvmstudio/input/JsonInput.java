@@ -1,10 +1,14 @@
 package org.kvmstudio.input;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.InputLimits;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -38,8 +42,32 @@ public final class JsonInput {
     }
 
     public static JsonFactory jsonFactory() {
-        return JsonFactory.builder().streamReadConstraints(READ).streamWriteConstraints(WRITE).build();
+        return JsonFactory.builder().streamReadConstraints(READ).streamWriteConstraints(WRITE)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
+
+    /**
+     * What is wrong with a JSON or YAML text, where, without the text itself: the parser's sentence
+     * quotes the token it met, which may be a password typed without quotes.
+     */
+    public static String problem(JsonProcessingException e) {
+        JsonLocation where = e.getLocation();
+        return sentence(e) + (where == null || where.getLineNr() < 1 ? ""
+                : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
+    }
+
+    /** {@link #problem} without the location, for callers that say where themselves. */
+    public static String sentence(JsonProcessingException e) {
+        String what = e.getOriginalMessage() == null ? "not valid" : e.getOriginalMessage();
+        int newline = what.indexOf('\n');
+        if (newline >= 0) {
+            what = what.substring(0, newline); // YAML's parser shows the line it met, value and all, below
+        }
+        return Excerpt.sentence(TOKEN.matcher(what).replaceAll("$1'…'"));
+    }
+
+    /** A token the parser quotes ("Unrecognized token 'hunter2'"); names of fields are kept, they say where. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("((?i:token|value) )'[^']*'");
 
     public static YAMLFactory yamlFactory() {
         LoaderOptions options = new LoaderOptions();
@@ -47,7 +75,8 @@ public final class JsonInput {
         options.setMaxAliasesForCollections(20); // "billion laughs": aliases expanding into aliases
         options.setNestingDepthLimit(MAX_NESTING);
         options.setCodePointLimit(InputLimits.MAX_FILE_BYTES);
-        return YAMLFactory.builder().loaderOptions(options).streamReadConstraints(READ).streamWriteConstraints(WRITE).build();
+        return YAMLFactory.builder().loaderOptions(options).streamReadConstraints(READ).streamWriteConstraints(WRITE)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     /**

@@ -15,6 +15,9 @@ public final class Excerpt {
 
     /** {@code text} quoted, shortened (its length said after the quote) when too long. */
     public static String quoted(String text) {
+        if (text == null) {
+            return "null";
+        }
         Cut cut = cut(text, InputLimits.MAX_QUOTED_CHARS);
         return cut.whole() ? "\"" + cut.text() + "\"" : "\"" + cut.text() + "…\" (" + text.length() + " characters)";
     }
@@ -44,6 +47,9 @@ public final class Excerpt {
     }
 
     private static String shortened(String text, int max) {
+        if (text == null) {
+            return "null";
+        }
         Cut cut = cut(text, max);
         return cut.whole() ? cut.text() : cut.text() + "… (" + text.length() + " characters)";
     }
@@ -54,23 +60,26 @@ public final class Excerpt {
     private static Cut cut(String text, int max) {
         StringBuilder sb = new StringBuilder(Math.min(text.length(), max) + 8);
         int i = 0;
-        for (; i < text.length() && sb.length() < max; i++) {
-            char c = text.charAt(i);
-            // control and bidirectional formatting characters would garble or disguise the message
-            if (c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT
-                    || (Character.isSurrogate(c) && !pairedAt(text, i))) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else if (Character.isHighSurrogate(c)) {
-                sb.append(c).append(text.charAt(++i));
+        while (i < text.length() && sb.length() < max) {
+            int c = text.codePointAt(i);
+            if (hidden(c)) {
+                // control, formatting and separator characters would garble or disguise the message
+                for (char unit : Character.toChars(c)) {
+                    sb.append(String.format("\\u%04x", (int) unit));
+                }
             } else {
-                sb.append(c);
+                sb.appendCodePoint(c);
             }
+            i += Character.charCount(c);
         }
         return new Cut(sb.toString(), i >= text.length());
     }
 
-    private static boolean pairedAt(String text, int i) {
-        char c = text.charAt(i);
-        return Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+    private static boolean hidden(int c) {
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE -> true;
+            default -> false;
+        };
     }
 }

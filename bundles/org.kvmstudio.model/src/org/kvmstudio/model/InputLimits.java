@@ -8,8 +8,12 @@ package org.kvmstudio.model;
  */
 public final class InputLimits {
 
-    /** A file KVM Studio reads is a few kilobytes; a mebibyte is far beyond any real one. */
-    public static final int MAX_FILE_BYTES = 1 << 20;
+    /**
+     * A file KVM Studio reads is a few kilobytes; 4 MiB is far beyond any real one, and above what the
+     * largest accepted values take once written (every file KVM Studio writes is checked against it,
+     * so what was accepted is always read back).
+     */
+    public static final int MAX_FILE_BYTES = 4 << 20;
 
     /** Parameters nest a few levels; recursion over deeper values would risk the stack. */
     public static final int MAX_DEPTH = 64;
@@ -17,11 +21,11 @@ public final class InputLimits {
     /** Digits of a number, before and after the point; a parameter needs a few dozen. */
     public static final int MAX_DIGITS = 1000;
 
-    /** Digits before the point: beyond a double's range no schema keyword can compare a number. */
-    public static final int MAX_INTEGER_DIGITS = 308;
+    /** Digits before the point: beyond a double's range (1.8e308) no schema keyword can compare a number. */
+    public static final int MAX_INTEGER_DIGITS = 309;
 
-    /** A string value (a mebibyte: the largest file holds no larger one). */
-    public static final int MAX_STRING_CHARS = 1 << 20;
+    /** A string value: a key, a certificate, a cloud-init script fit many times over. */
+    public static final int MAX_STRING_CHARS = 256 << 10;
 
     /** A parameter or field name (SlapOS's are a few words). */
     public static final int MAX_NAME_CHARS = 128;

@@ -145,7 +145,7 @@ public final class Parameters {
             return ((Number) value).longValue();
         }
         if (value instanceof BigInteger big) {
-            if (big.bitLength() > 1024) { // past a double's range, as are 309 digits
+            if (big.bitLength() > 1024) { // past a double's range, as are 310 digits
                 throw new InvalidRequestException("number out of range at " + shown(pointer) + ": more than "
                         + InputLimits.MAX_INTEGER_DIGITS + " digits");
             }

@@ -91,8 +91,20 @@ final class Boundary {
     private int refused;
     private long generationNanos;
     private long callNanos;
+    private int logLines;
 
     private java.util.function.Supplier<Path> workspace;
+
+    private double minAccepted;
+
+    /**
+     * Also checks that at least this share of the cases is accepted: a generator whose every case is
+     * refused at the door never tests what lies behind it.
+     */
+    Boundary accepting(double share) {
+        this.minAccepted = share;
+        return this;
+    }
 
     /** Also checks that a refused case leaves the workspace {@code dir} gives as it was. */
     Boundary watching(java.util.function.Supplier<Path> dir) {
@@ -108,6 +120,53 @@ final class Boundary {
     /** Runs the cases; fails listing the first violations, each with its seed. */
     Boundary run(Call call) throws IOException {
         long base = SEED ^ name.hashCode();
+        // what the code under test logs is checked as its messages are: no echo, no secret
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(new java.util.logging.SimpleFormatter().formatMessage(r)
+                        + (r.getThrown() == null ? "" : " " + r.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        root.addHandler(capture);
+        try {
+            // a case that blocks (a FIFO opened after all) must fail the run, not hang CI
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds((long) (300 * Math.max(1, SCALE))),
+                    () -> runCases(call, base, logged), name + " did not finish");
+        } finally {
+            root.removeHandler(capture);
+        }
+        double accepted = 1 - (double) refused / cases;
+        if (accepted < minAccepted) {
+            violations.add(String.format("only %.1f%% of the cases were accepted (at least %.0f%% expected): the generator"
+                    + " tests little beyond the door", 100 * accepted, 100 * minAccepted));
+        }
+        System.out.printf("robustness: %-28s %6d cases, %5d refused, slowest %5.1f ms CPU (seed %d), %d violations"
+                + " (%.1f s generating, %.1f s in the boundary, %d log lines)%n", name, cases, refused, slowestNanos / 1e6,
+                slowestSeed, violations.size(), generationNanos / 1e9, callNanos / 1e9, logLines);
+        if (!violations.isEmpty()) { // all of them, for whoever fixes them
+            Path report = Path.of(System.getProperty("java.io.tmpdir"), "kvmstudio-robustness", name.replace(' ', '-') + ".txt");
+            Files.createDirectories(report.getParent());
+            Files.write(report, violations);
+            System.out.println("robustness: every violation is listed in " + report);
+        }
+        assertTrue(violations.isEmpty(), () -> name + ": " + violations.size() + " violations, the first:\n  "
+                + String.join("\n  ", violations.subList(0, Math.min(12, violations.size()))));
+        return this;
+    }
+
+    private void runCases(Call call, long base, List<String> logged) throws IOException {
         warmUp(call, base);
         for (int i = 0; i < cases; i++) {
             long seed = base + i;
@@ -121,6 +180,7 @@ final class Boundary {
                 throw new IllegalStateException("generating case " + seed + " failed", e);
             }
             Map<String, String> before = workspace == null ? null : snapshot(workspace.get());
+            logged.clear();
             long cpu = THREADS.getCurrentThreadCpuTime();
             long calling = System.nanoTime();
             Throwable thrown = null;
@@ -130,7 +190,14 @@ final class Boundary {
                 thrown = t;
             }
             callNanos += System.nanoTime() - calling;
+            synchronized (logged) {
+                c.messages.addAll(logged);
+                logLines += logged.size();
+            }
             long spent = THREADS.getCurrentThreadCpuTime() - cpu;
+            if (spent > MAX_CPU_MILLIS * 1_000_000) {
+                spent = Math.min(spent, again(call, seed)); // a first run may pay for class loading or a pause: judge a second
+            }
             check(c, thrown, spent);
             if (before != null) {
                 unchangedWhenRefused(c, before, snapshot(workspace.get()));
@@ -140,22 +207,26 @@ final class Boundary {
                 slowestSeed = seed;
             }
         }
-        System.out.printf("robustness: %-28s %6d cases, %5d refused, slowest %5.1f ms CPU (seed %d), %d violations"
-                + " (%.1f s generating, %.1f s in the boundary)%n", name, cases, refused, slowestNanos / 1e6, slowestSeed,
-                violations.size(), generationNanos / 1e9, callNanos / 1e9);
-        if (!violations.isEmpty()) { // all of them, for whoever fixes them
-            Path report = Path.of(System.getProperty("java.io.tmpdir"), "kvmstudio-robustness", name.replace(' ', '-') + ".txt");
-            Files.createDirectories(report.getParent());
-            Files.write(report, violations);
-            System.out.println("robustness: every violation is listed in " + report);
-        }
-        assertTrue(violations.isEmpty(), () -> name + ": " + violations.size() + " violations, the first:\n  "
-                + String.join("\n  ", violations.subList(0, Math.min(12, violations.size()))));
-        return this;
     }
 
     int cases() {
         return cases;
+    }
+
+    /** The CPU time of the same case run again (its outcome was judged the first time). */
+    private static long again(Call call, long seed) {
+        try {
+            Action action = call.prepare(new Hostile(seed), new Case(seed));
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            try {
+                action.run();
+            } catch (Throwable judgedAlready) {
+                // the first run's outcome counts
+            }
+            return THREADS.getCurrentThreadCpuTime() - cpu;
+        } catch (Exception e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static void warmUp(Call call, long base) {

@@ -85,7 +85,7 @@ class CommandLineProperties {
     @Test
     void requests() throws Exception {
         Path reference = Schemas.shared().resolve("software.cfg.json");
-        new Boundary("command line request", 1500).watching(() -> workspace).run((h, c) -> {
+        new Boundary("command line request", 1500).accepting(0.1).watching(() -> workspace).run((h, c) -> {
             studio(c.seed);
             boolean slapos = h.chance(0.3);
             String release = slapos ? reference.toString() : "kvm";
@@ -99,7 +99,24 @@ class CommandLineProperties {
                 args.addAll(List.of("--state", h.string()));
             }
             Map<String, Object> values = new LinkedHashMap<>();
-            if (h.chance(0.6)) {
+            if (h.chance(0.35)) { // the type's defaults typed as k=v, at most one hostile: mostly accepted
+                args.add("--parameters");
+                s.schema().defaults().asMap().forEach((k, v) -> {
+                    if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                        values.put(k, v);
+                        args.add(k + "=" + v);
+                    }
+                });
+                if (h.chance(0.5) && !s.names().isEmpty()) {
+                    String name = h.oneOf(s.names());
+                    String value = h.string();
+                    values.put(name, value);
+                    args.add(name + "=" + value);
+                }
+                if (args.get(args.size() - 1).equals("--parameters")) {
+                    args.remove(args.size() - 1);
+                }
+            } else if (h.chance(0.6)) {
                 args.add("--parameters");
                 for (int n = 1 + h.below(5); n > 0; n--) {
                     String value = h.string();
@@ -136,6 +153,14 @@ class CommandLineProperties {
                 }
             };
         });
+        studio.close();
+        studio = null;
+        // what was accepted is read back: no partition is set aside as unreadable at the next start
+        for (int i = 0; i < opened; i++) {
+            try (org.kvmstudio.workspace.Workspace reopened = org.kvmstudio.workspace.Workspace.open(dir.resolve("ws-" + i))) {
+                org.junit.jupiter.api.Assertions.assertEquals(List.of(), reopened.loadProblems(), "ws-" + i);
+            }
+        }
     }
 
     private static Path parameterFile(Hostile h, Boundary.Case c, Schemas.UnderTest s, Map<String, Object> values)

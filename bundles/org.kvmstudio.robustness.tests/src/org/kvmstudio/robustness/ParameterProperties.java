@@ -44,7 +44,7 @@ class ParameterProperties {
 
     @Test
     void validation() throws Exception {
-        new Boundary("parameter validation", 3000).run((h, c) -> {
+        new Boundary("parameter validation", 3000).accepting(0.2).run((h, c) -> {
             Schemas.UnderTest s = h.oneOf(schemas);
             c.description = s.label();
             Map<String, Object> values = h.parameters(s.names());
@@ -61,7 +61,7 @@ class ParameterProperties {
 
     @Test
     void coercionOfTextValues() throws Exception {
-        new Boundary("coercion of text values", 2000).run((h, c) -> {
+        new Boundary("coercion of text values", 2000).accepting(0.3).run((h, c) -> {
             Schemas.UnderTest s = h.oneOf(schemas);
             c.description = s.label();
             Map<String, Object> values = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ class ParameterProperties {
 
     @Test
     void javaValuesTheModelTakes() throws Exception {
-        new Boundary("model parameter values", 1500).run((h, c) -> {
+        new Boundary("model parameter values", 1500).accepting(0.05).run((h, c) -> {
             Map<String, Object> values = h.parameters(List.of("ram-size", "nbd-host", "nat-rules"));
             if (h.chance(0.3)) {
                 values.put(h.key(List.of()), h.deep(h.chance(0.5) ? 10_000 : 60 + h.below(10)));

@@ -39,7 +39,7 @@ class ReleaseDescriptorProperties {
 
     @Test
     void descriptorsAndSchemas() throws Exception {
-        new Boundary("release descriptors", 1500).run((h, c) -> {
+        new Boundary("release descriptors", 1500).accepting(0.2).run((h, c) -> {
             Path release = Files.createDirectory(dir.resolve("release-" + c.seed));
             Map<String, Object> descriptor = new LinkedHashMap<>();
             descriptor.put("name", h.chance(0.8) ? "hostile" : h.value(1));
@@ -59,12 +59,15 @@ class ReleaseDescriptorProperties {
             c.description = "release " + release.getFileName();
             // parameters for the schema the hostile author meant; planted secrets go where it declares them
             Map<String, Object> values = h.parameters(List.of("admin-password", "token", "path", "size", "choice", "ref"));
-            values.put("token", "S3cr3t-" + c.seed);
-            c.secret("S3cr3t-" + c.seed);
-            if (h.chance(0.5)) {
-                values.put("admin-password", "Adm1nS3cr3t-" + c.seed);
-                c.secret("Adm1nS3cr3t-" + c.seed);
+            String secret = "S3cr3t-" + Long.toHexString(c.seed);
+            switch (h.below(5)) {
+                case 0 -> values.put("token", secret);
+                case 1 -> values.put("admin-password", h.chance(0.5) ? secret : (Object) List.of(secret));
+                case 2 -> values.put("nested", Hostile.object("inner-password", secret));
+                case 3 -> values.put("keys", Hostile.object("k1", secret));
+                default -> values.put("either", Hostile.object("api-token", secret));
             }
+            c.secret(secret);
             c.input(values);
             return () -> {
                 LoadedRelease loaded = new ReleaseLoader(SchemaSource.directory(release))
@@ -107,8 +110,17 @@ class ReleaseDescriptorProperties {
         }
         schema.put("type", h.chance(0.9) ? "object" : h.value(1));
         schema.put("properties", h.chance(0.95) ? properties : h.value(2));
-        schema.put("definitions", Hostile.object("a", Hostile.object("$ref", h.chance(0.5) ? "#/definitions/b" : "#/definitions/a"),
-                "b", Hostile.object("$ref", "#/definitions/a")));
+        schema.put("definitions", h.chance(0.1)
+                ? Hostile.object("a", Hostile.object("$ref", h.chance(0.5) ? "#/definitions/b" : "#/definitions/a"),
+                        "b", Hostile.object("$ref", "#/definitions/a")) // a loop: refused when it loads
+                : Hostile.object("a", Hostile.object("type", "string", "maxLength", 64L), "b", Hostile.object("$ref", "#/definitions/a")));
+        // secrets where a form hides them too: nested, under a pattern, in one branch of a oneOf
+        properties.put("nested", Hostile.object("type", "object", "properties",
+                Hostile.object("inner-password", Hostile.object("type", "string", "minLength", 40L, "pattern", "^[a-f]+$"))));
+        properties.put("keys", Hostile.object("type", "object", "patternProperties",
+                Hostile.object("^k", Hostile.object("type", "integer", "secret", true))));
+        properties.put("either", Hostile.object("oneOf", List.of(Hostile.object("type", "integer"),
+                Hostile.object("type", "object", "properties", Hostile.object("api-token", Hostile.object("type", "boolean"))))));
         if (h.chance(0.3)) {
             schema.put("patternProperties", Hostile.object(h.oneOf(PATTERNS), Hostile.object("type", "string")));
         }

@@ -43,8 +43,10 @@ final class SpecialFiles {
         files.add(sparse);
         files.add(Path.of("/proc/self/status"));
         Path over = dir.resolve("over.json");
-        Files.write(over, ("{\"a\":\"" + "x".repeat((1 << 20) - 8) + "\"}").getBytes(StandardCharsets.UTF_8));
+        int limit = org.kvmstudio.model.InputLimits.MAX_FILE_BYTES;
+        Files.write(over, ("{\"a\":\"" + "x".repeat(limit - 7) + "\"}").getBytes(StandardCharsets.UTF_8)); // one byte over
         files.add(over);
+
         return files;
     }
 }

@@ -42,16 +42,28 @@ class TemplateImportProperties {
 
     @Test
     void imports() throws Exception {
-        new Boundary("template import", 1500).watching(() -> dir.resolve("ws")).run((h, c) -> {
+        new Boundary("template import", 1500).accepting(0.05).watching(() -> dir.resolve("ws")).run((h, c) -> {
             Path file = h.chance(0.1) ? h.oneOf(specialFiles) : templateFile(h, c);
             c.description = file.getFileName().toString();
             boolean replace = h.chance(0.5);
             return () -> studio.templates().importFrom(file, replace);
         });
+        // what was accepted is read back: nothing saved is set aside as unreadable at the next start
+        int saved = studio.templates().templates().size();
+        studio.close();
+        try (org.kvmstudio.workspace.Workspace reopened = org.kvmstudio.workspace.Workspace.open(dir.resolve("ws"))) {
+            org.junit.jupiter.api.Assertions.assertEquals(List.of(), reopened.loadProblems());
+            org.junit.jupiter.api.Assertions.assertEquals(saved, reopened.templates().size());
+        }
+        studio = Studio.open(dir.resolve("ws"), Clock.systemUTC());
+        studio.releases().add(new KvmRelease());
     }
 
     private static Path templateFile(Hostile h, Boundary.Case c) throws IOException {
         Schemas.UnderTest type = h.oneOf(kvmTypes);
+        if (h.chance(0.4)) {
+            return cleanTemplateFile(h, c, type);
+        }
         Map<String, Object> template = new LinkedHashMap<>();
         template.put("name", h.chance(0.7) ? "t-" + c.seed : h.value(1));
         template.put("description", h.chance(0.5) ? "" : h.value(1));
@@ -69,9 +81,27 @@ class TemplateImportProperties {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("format", h.chance(0.9) ? (Object) 1L : h.value(1));
         envelope.put("template", h.chance(0.95) ? template : h.value(2));
+        return write(h, c, envelope, h.chance(0.05));
+    }
+
+    /** A template as KVM Studio exports one, its parameters the type's defaults with at most one hostile value: mostly accepted. */
+    private static Path cleanTemplateFile(Hostile h, Boundary.Case c, Schemas.UnderTest type) throws IOException {
+        Map<String, Object> parameters = new LinkedHashMap<>(type.schema().defaults().asMap());
+        if (h.chance(0.5) && !type.names().isEmpty()) {
+            parameters.put(h.oneOf(type.names()), h.chance(0.5) ? h.string() : h.value(1));
+        }
+        Map<String, Object> template = Hostile.object("name", "t-" + c.seed, "description", h.chance(0.5) ? "" : h.string(),
+                "releaseUri", "kvm", "softwareType", type.label().substring(4), "shared", false, "parameters", parameters);
+        return write(h, c, Hostile.object("format", 1L, "template", template), false);
+    }
+
+    private static Path write(Hostile h, Boundary.Case c, Map<String, Object> envelope, boolean deep) throws IOException {
         c.input(envelope);
         Path file = dir.resolve("template-" + c.seed + ".json");
-        Files.write(file, h.chance(0.05) ? JsonText.deepText(10_000, h).getBytes() : JsonText.damaged(JsonText.write(envelope, h), h));
+        Files.write(file, deep ? JsonText.deepText(10_000, h).getBytes()
+                : envelope.get("template") instanceof Map<?, ?> t && t.get("name") instanceof String n && n.startsWith("t-") && h.chance(0.5)
+                        ? JsonText.write(envelope, h).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : JsonText.damaged(JsonText.write(envelope, h), h));
         return file;
     }
 }

@@ -213,7 +213,7 @@ class SchemaEngineTest {
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> r.inputFor("broken", false));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
         e = assertThrows(InvalidRequestException.class, () -> r.inputFor("nope", false));
-        assertTrue(e.getMessage().contains("has no software type 'nope'"), e.getMessage());
+        assertTrue(e.getMessage().contains("has no software type \"nope\""), e.getMessage());
         write("software.cfg.json", "{\"name\": \"no types\"}");
         assertThrows(SchemaLoadException.class, () -> new ReleaseLoader(SchemaSource.directory(dir)).load("t", "software.cfg.json"));
     }

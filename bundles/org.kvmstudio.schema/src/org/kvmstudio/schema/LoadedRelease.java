@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.SoftwareRelease;
 import org.kvmstudio.model.SoftwareType;
@@ -49,8 +50,8 @@ public final class LoadedRelease {
      */
     public ParameterSchema inputFor(String softwareType, boolean shared) {
         SoftwareType type = release.typeFor(softwareType, shared).orElseThrow(() -> new InvalidRequestException(
-                "release " + release.uri() + " has no " + (shared ? "shared " : "") + "software type '" + softwareType
-                        + "'; it offers " + release.types().stream()
+                "release " + release.uri() + " has no " + (shared ? "shared " : "") + "software type " + Excerpt.quoted(softwareType)
+                        + "; it offers " + release.types().stream()
                                 .map(t -> t.shared() ? t.softwareType() + " (shared)" : t.softwareType()).toList()));
         return input(type.id()).orElseThrow(() -> new InvalidRequestException("the schema of software type '"
                 + type.id() + "' of release " + release.uri() + " could not be loaded: " + problemsOf(type.id())));

@@ -138,8 +138,12 @@ public final class ParameterSchema {
 
     private static Field patternField(Field object, String name) {
         for (Map.Entry<String, Field> p : object.patternProperties().entrySet()) {
-            if (BoundedRegex.find(p.getKey(), name)) {
-                return p.getValue();
+            try {
+                if (BoundedRegex.find(p.getKey(), name)) {
+                    return p.getValue();
+                }
+            } catch (BoundedRegex.TooComplex unknown) {
+                // a name too costly to match describes no field here; validation refuses it
             }
         }
         return null;

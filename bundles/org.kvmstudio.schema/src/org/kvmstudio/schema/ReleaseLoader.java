@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kvmstudio.input.InputFileException;
+import org.kvmstudio.input.JsonInput;
 import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.SoftwareRelease;
 import org.kvmstudio.model.SoftwareType;
@@ -121,7 +122,7 @@ public final class ReleaseLoader {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new SchemaLoadException(documents.source().describe(path) + ": not valid JSON: " + Excerpt.sentence(e.getOriginalMessage()), e);
+            throw new SchemaLoadException(documents.source().describe(path) + ": not valid JSON: " + JsonInput.problem(e), e);
         } catch (InputFileException e) {
             throw new SchemaLoadException(documents.source().describe(path) + ": " + e.reason(), e);
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.kvmstudio.input.JsonInput;
 import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.Filter;
+import org.kvmstudio.model.InputLimits;
 import org.kvmstudio.model.Host;
 import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
@@ -166,6 +167,12 @@ public final class WorkspaceJson {
             throw new UncheckedIOException("cannot write " + file.getClass().getSimpleName() + " as JSON", e);
         }
         out.write('\n');
+        if (out.size() > InputLimits.MAX_FILE_BYTES) {
+            // refused now rather than written and then set aside as too large at the next start
+            throw new InvalidRequestException("too large to be saved: " + out.size() / 1024 + " KiB, where a "
+                    + file.getClass().getSimpleName().replace("File", "").toLowerCase(Locale.ROOT) + " file holds at most "
+                    + InputLimits.MAX_FILE_BYTES / 1024 + " KiB");
+        }
         return out.toByteArray();
     }
 
@@ -233,7 +240,7 @@ public final class WorkspaceJson {
             case NullPointerException missing when missing.getMessage() != null -> missing.getMessage() + " must not be null";
             case IllegalArgumentException refused -> refused.getMessage();
             case InvalidRequestException refused -> refused.getMessage();
-            case null, default -> Excerpt.sentence(json.getOriginalMessage()); // Jackson quotes the token it met
+            case null, default -> JsonInput.sentence(json); // without the token Jackson quotes
         };
         String message = what + (where.isEmpty() ? "" : " (" + String.join(", ", where) + ")");
         return new WorkspaceFormatException(message, e);

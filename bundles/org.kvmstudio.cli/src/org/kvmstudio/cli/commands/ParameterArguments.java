@@ -62,14 +62,14 @@ final class ParameterArguments {
         try {
             Object root = mapper.readValue(InputFiles.read(file), Object.class);
             if (!(root instanceof Map<?, ?> values)) {
-                throw new InvalidRequestException(file + ": parameters must be an object of name: value");
+                throw new InvalidRequestException(Excerpt.sentence(file.toString()) + ": parameters must be an object of name: value");
             }
             return Parameters.of(castMap(values));
         } catch (InputFileException e) {
             throw new InvalidRequestException(e.getMessage(), e);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException(file + ": not valid " + (yaml ? "YAML" : "JSON") + ": "
-                    + Excerpt.shortened(e.getOriginalMessage()), e);
+            throw new InvalidRequestException(Excerpt.sentence(file.toString()) + ": not valid " + (yaml ? "YAML" : "JSON") + ": "
+                    + JsonInput.problem(e), e);
         }
     }
 

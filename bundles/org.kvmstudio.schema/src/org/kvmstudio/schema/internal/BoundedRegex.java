@@ -3,75 +3,98 @@ package org.kvmstudio.schema.internal;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.regex.RegularExpressionFactory;
+import com.networknt.schema.regex.RegularExpressions;
 
 /**
  * Schema {@code pattern}s matched with bounded work. {@code java.util.regex} backtracks: a pattern
  * such as SlapOS's {@code ^(/[^ ]* ?)+$} takes exponential time on some strings, and recurses once per
  * repetition of a group, so a long string overflows the stack. Matching here reads the text through a
- * counter and gives up after {@link #MAX_STEPS} reads; a value that cannot be checked in that budget
- * is taken as not matching, which refuses it (with the pattern's usual message) rather than hanging
- * or killing the thread.
+ * counter; one validation may read {@link #MAX_STEPS} characters in all. Past that (or on a stack
+ * overflow) matching throws {@link TooComplex}, which the validator turns into a problem: answering
+ * "no match" instead would accept the value under {@code not} or another {@code anyOf} branch.
  */
 public final class BoundedRegex {
 
-    /** Characters the matcher may read for one value: a few milliseconds of work. */
+    /** Characters the matchers of one validation may read: a few milliseconds of work. */
     static final int MAX_STEPS = 4_000_000;
 
-    /** For the validator: every {@code pattern}, {@code patternProperties} and {@code format: regex} goes through here. */
+    /** A value that could not be checked against a pattern within the budget. */
+    public static final class TooComplex extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooComplex() {
+            super("too long or too complex to check against the schema's patterns", null, false, false);
+        }
+    }
+
+    /** The steps left to the validation running on this thread; none outside one. */
+    private static final ThreadLocal<int[]> BUDGET = new ThreadLocal<>();
+
+    /**
+     * For the validator: every {@code pattern}, {@code patternProperties} and {@code format: regex}
+     * goes through here, written as ECMA-262 means it ({@code $} only at the very end, so
+     * {@code "22\n"} does not match {@code ^[0-9]+$}), as the library's own factory translates it.
+     */
     static final RegularExpressionFactory FACTORY = regex -> {
-        Pattern pattern = Pattern.compile(regex); // a bad pattern fails when the schema loads, not on input
+        Pattern pattern = compile(regex); // a bad pattern fails when the schema loads, not on input
         return value -> find(pattern, value);
     };
 
     private BoundedRegex() {
     }
 
+    static Pattern compile(String regex) {
+        return Pattern.compile(RegularExpressions.replaceLongformCharacterProperties(RegularExpressions.replaceDollarAnchors(regex)));
+    }
+
+    /** Runs {@code validation} with one budget for all its matches. */
+    static <T> T withBudget(java.util.function.Supplier<T> validation) {
+        int[] previous = BUDGET.get();
+        BUDGET.set(new int[] {MAX_STEPS});
+        try {
+            return validation.get();
+        } finally {
+            BUDGET.set(previous);
+        }
+    }
+
     /** Whether {@code regex} is found in {@code text}; false for a pattern Java cannot read. */
     public static boolean find(String regex, String text) {
+        Pattern pattern;
         try {
-            return find(Pattern.compile(regex), text);
+            pattern = compile(regex);
         } catch (PatternSyntaxException unusable) {
             return false; // it describes nothing here; validation reports the schema
         }
+        return find(pattern, text);
     }
 
+    /** @throws TooComplex when the budget runs out or the matcher overflows the stack */
     static boolean find(Pattern pattern, String text) {
+        int[] budget = BUDGET.get() != null ? BUDGET.get() : new int[] {MAX_STEPS};
         try {
-            return pattern.matcher(new Budgeted(text)).find();
-        } catch (Exhausted | StackOverflowError tooComplex) {
+            return pattern.matcher(new Budgeted(text, budget)).find();
+        } catch (StackOverflowError tooDeep) {
             // contained: the matcher's own frames are all that unwinds, and it holds no lock or state
-            return false;
+            throw new TooComplex();
         }
     }
 
-    private static final class Exhausted extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Exhausted() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** The text, counting the matcher's reads. */
+    /** The text, counting the matcher's reads against the budget. */
     private static final class Budgeted implements CharSequence {
         private final CharSequence text;
         private final int[] steps;
 
-        Budgeted(CharSequence text) {
-            this(text, new int[] {0});
-        }
-
-        private Budgeted(CharSequence text, int[] steps) {
+        Budgeted(CharSequence text, int[] steps) {
             this.text = text;
             this.steps = steps;
         }
 
         @Override
         public char charAt(int index) {
-            if (++steps[0] > MAX_STEPS) {
-                throw new Exhausted();
+            if (--steps[0] < 0) {
+                throw new TooComplex();
             }
             return text.charAt(index);
         }

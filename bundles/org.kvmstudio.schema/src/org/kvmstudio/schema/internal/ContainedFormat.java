@@ -11,8 +11,9 @@ import com.networknt.schema.path.NodePath;
 /**
  * A {@code format} check with bounded input: a text longer than {@value #MAX_CHARS} characters is no
  * hostname, address, URI or date, and is not handed to the library, whose IDN code throws on long
- * input ("input too long") and whose URI parser works in proportion to it. A check that throws is
- * taken as not matching: the value is refused with the format's usual message.
+ * input ("input too long") and whose URI parser works in proportion to it. A check that throws
+ * refuses the value as one that cannot be checked ({@link BoundedRegex.TooComplex}), rather than
+ * answering "no match", which {@code not} would turn into acceptance.
  */
 final class ContainedFormat implements Format {
 
@@ -69,8 +70,10 @@ final class ContainedFormat implements Format {
     private static boolean contained(java.util.function.BooleanSupplier check) {
         try {
             return check.getAsBoolean();
+        } catch (BoundedRegex.TooComplex e) {
+            throw e;
         } catch (RuntimeException | StackOverflowError unusable) {
-            return false;
+            throw new BoundedRegex.TooComplex();
         }
     }
 }

@@ -49,7 +49,7 @@ final class ProblemTranslator {
             }
         }
         formats.forEach((pointer, names) -> problems.add(new ParameterProblem(pointer, "is not a valid "
-                + String.join(" or ", names.stream().distinct().toList()))));
+                + Excerpt.sentence(String.join(" or ", names.stream().distinct().toList())))));
         // A known parameter with a bad value also counts as "unevaluated" (its subschema failed):
         // say only what is wrong with its value.
         for (ParameterProblem p : unevaluated) {
@@ -118,10 +118,10 @@ final class ProblemTranslator {
             case "pattern" -> new ParameterProblem(pointer, "does not have the expected form (pattern "
                     + Excerpt.shortened(schema.asText()) + ")");
             case "format" -> new ParameterProblem(pointer, "is not a valid " + Excerpt.shortened(schema.asText()));
-            case "minLength" -> new ParameterProblem(pointer, "must be at least " + schema + " characters long");
-            case "maxLength" -> new ParameterProblem(pointer, "must be at most " + schema + " characters long");
-            case "minItems" -> new ParameterProblem(pointer, "must have at least " + schema + " items");
-            case "maxItems" -> new ParameterProblem(pointer, "must have at most " + schema + " items");
+            case "minLength" -> new ParameterProblem(pointer, "must be at least " + excerpt(schema) + " characters long");
+            case "maxLength" -> new ParameterProblem(pointer, "must be at most " + excerpt(schema) + " characters long");
+            case "minItems" -> new ParameterProblem(pointer, "must have at least " + excerpt(schema) + " items");
+            case "maxItems" -> new ParameterProblem(pointer, "must have at most " + excerpt(schema) + " items");
             case "uniqueItems" -> new ParameterProblem(pointer, "must not repeat an item");
             case "oneOf" -> new ParameterProblem(pointer, "must match exactly one of the allowed forms");
             case "anyOf" -> new ParameterProblem(pointer, "does not match any of the allowed forms");
@@ -157,9 +157,9 @@ final class ProblemTranslator {
         if (schema != null && schema.isArray()) {
             List<String> names = new ArrayList<>();
             schema.forEach(t -> names.add(t.asText()));
-            return String.join(" or ", names);
+            return Excerpt.shortened(String.join(" or ", names));
         }
-        return schema == null ? "of another type" : schema.asText();
+        return schema == null ? "of another type" : Excerpt.shortened(schema.asText());
     }
 
     private static String article(String type) {

@@ -23,12 +23,17 @@ public final class RefCycles {
     /** Keywords whose subschemas apply to the same value as the schema holding them. */
     private static final Set<String> SAME_VALUE_ARRAYS = Set.of("allOf", "anyOf", "oneOf");
     private static final Set<String> SAME_VALUE_SCHEMAS = Set.of("not", "if", "then", "else");
+    /** Keywords holding a map of name to a subschema applied to the same value. */
+    private static final Set<String> SAME_VALUE_MAPS = Set.of("dependentSchemas", "dependencies");
+    /** A chain of references this long is no schema a person wrote; following it further would risk the stack. */
+    private static final int MAX_CHAIN = 256;
     /** Keywords holding values, not schemas: a {@code "$ref"} in a default is text. */
     private static final Set<String> DATA = Set.of("enum", "const", "default", "examples");
 
     private final SchemaDocuments documents;
     private final Set<String> done = new HashSet<>();
-    private final List<String> path = new ArrayList<>();
+    /** The same-value chain being followed, in order: a repeat is a loop. */
+    private Set<String> path = new java.util.LinkedHashSet<>();
 
     private RefCycles(SchemaDocuments documents) {
         this.documents = documents;
@@ -38,16 +43,37 @@ public final class RefCycles {
         new RefCycles(documents).visit(new SchemaDocuments.Located(documents.document(document), document, ""));
     }
 
+    /** Schemas followed into one another, by any keyword: bounded so that the walk itself cannot overflow the stack. */
+    private static final int MAX_DEPTH = 1024;
+    private int depth;
+
     private void visit(SchemaDocuments.Located at) throws SchemaLoadException {
+        if (++depth > MAX_DEPTH) {
+            throw new SchemaLoadException(documents.source().describe(at.document()) + ": schemas and references nest more than "
+                    + MAX_DEPTH + " deep at " + Excerpt.shortened(at.where()));
+        }
+        try {
+            visitUnchecked(at);
+        } finally {
+            depth--;
+        }
+    }
+
+    private void visitUnchecked(SchemaDocuments.Located at) throws SchemaLoadException {
         String where = at.where();
         if (path.contains(where)) {
-            List<String> loop = new ArrayList<>(path.subList(path.indexOf(where), path.size()));
+            List<String> chain = new ArrayList<>(path);
+            List<String> loop = new ArrayList<>(chain.subList(chain.indexOf(where), chain.size()));
             loop.add(where);
             throw new SchemaLoadException(documents.source().describe(at.document()) + ": the references "
                     + Excerpt.shortened(String.join(" → ", loop)) + " loop without end; a value could never be checked");
         }
         if (!done.add(where) || !at.node().isObject()) {
             return;
+        }
+        if (path.size() >= MAX_CHAIN) {
+            throw new SchemaLoadException(documents.source().describe(at.document()) + ": more than " + MAX_CHAIN
+                    + " references in a chain at " + Excerpt.shortened(where));
         }
         path.add(where);
         JsonNode node = at.node();
@@ -63,16 +89,27 @@ public final class RefCycles {
                 }
             } else if (SAME_VALUE_SCHEMAS.contains(e.getKey())) {
                 visit(new SchemaDocuments.Located(e.getValue(), at.document(), child));
+            } else if (SAME_VALUE_MAPS.contains(e.getKey()) && e.getValue().isObject()) {
+                for (Map.Entry<String, JsonNode> d : e.getValue().properties()) {
+                    if (d.getValue().isObject()) { // the array form of dependencies names properties
+                        visit(new SchemaDocuments.Located(d.getValue(), at.document(), child + "/" + JsonValues.pointerSegment(d.getKey())));
+                    }
+                }
             }
         }
-        path.remove(path.size() - 1);
+        path.remove(where);
+        // what lies under properties, items... applies to a part of the value: a chain of its own
+        Set<String> outer = path;
+        path = new java.util.LinkedHashSet<>();
         // everything else (properties, items, definitions...) starts loops of its own: checked from there
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String k = e.getKey();
-            if (!SAME_VALUE_ARRAYS.contains(k) && !SAME_VALUE_SCHEMAS.contains(k) && !DATA.contains(k) && e.getValue().isContainerNode()) {
+            if (!SAME_VALUE_ARRAYS.contains(k) && !SAME_VALUE_SCHEMAS.contains(k) && !SAME_VALUE_MAPS.contains(k)
+                    && !DATA.contains(k) && e.getValue().isContainerNode()) {
                 visitChildren(e.getValue(), at.document(), at.pointer() + "/" + JsonValues.pointerSegment(e.getKey()));
             }
         }
+        path = outer;
     }
 
     private void visitChildren(JsonNode container, String document, String pointer) throws SchemaLoadException {

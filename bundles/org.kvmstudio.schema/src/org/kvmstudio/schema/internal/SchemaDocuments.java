@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kvmstudio.input.InputFileException;
+import org.kvmstudio.input.JsonInput;
 import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.schema.SchemaLoadException;
 import org.kvmstudio.schema.SchemaSource;
@@ -161,9 +162,7 @@ public final class SchemaDocuments {
         try {
             doc = JsonValues.MAPPER.readTree(bytes); // from bytes: Jackson detects the encoding and refuses bad UTF-8
         } catch (JsonProcessingException e) {
-            throw new SchemaLoadException(source.describe(path) + ": not valid JSON: " + Excerpt.sentence(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ")"), e);
+            throw new SchemaLoadException(source.describe(path) + ": not valid JSON: " + JsonInput.problem(e), e);
         } catch (IOException e) { // from a byte array, only a decoding failure
             throw new SchemaLoadException(source.describe(path) + ": cannot be read: " + Excerpt.sentence(e.getMessage()), e);
         }

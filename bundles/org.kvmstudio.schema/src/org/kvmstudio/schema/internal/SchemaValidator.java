@@ -62,6 +62,42 @@ public final class SchemaValidator {
 
     /** @param secret whether the parameter at a JSON pointer is secret: its value is then never quoted */
     public List<ParameterProblem> validate(JsonNode instance, Predicate<String> secret) {
-        return ProblemTranslator.translate(schema.validate(instance), documents, secret);
+        try {
+            return BoundedRegex.withBudget(() -> ProblemTranslator.translate(schema.validate(instance), documents, secret));
+        } catch (BoundedRegex.TooComplex e) {
+            // only text is matched against patterns and formats: the longest is what exhausted the budget
+            return List.of(new ParameterProblem(longestText(instance), e.getMessage()));
+        }
+    }
+
+    /** The pointer of the longest text (value or name) in {@code instance}, walked without recursion. */
+    static String longestText(JsonNode instance) {
+        String longest = "";
+        int length = -1;
+        java.util.Deque<java.util.Map.Entry<String, JsonNode>> todo = new java.util.ArrayDeque<>();
+        todo.push(java.util.Map.entry("", instance));
+        while (!todo.isEmpty()) {
+            var at = todo.pop();
+            JsonNode node = at.getValue();
+            if (node.isTextual() && node.textValue().length() > length) {
+                longest = at.getKey();
+                length = node.textValue().length();
+            }
+            if (node.isObject()) {
+                for (var e : node.properties()) {
+                    String child = at.getKey() + "/" + JsonValues.pointerSegment(e.getKey());
+                    if (e.getKey().length() > length) {
+                        longest = child;
+                        length = e.getKey().length();
+                    }
+                    todo.push(java.util.Map.entry(child, e.getValue()));
+                }
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    todo.push(java.util.Map.entry(at.getKey() + "/" + i, node.get(i)));
+                }
+            }
+        }
+        return longest;
     }
 }
