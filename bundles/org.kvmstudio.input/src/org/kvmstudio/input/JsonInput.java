@@ -72,7 +72,8 @@ public final class JsonInput {
     public static YAMLFactory yamlFactory() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(20); // "billion laughs": aliases expanding into aliases
+        // Jackson reads an alias as its anchor's name, never a copy (no "billion laughs"); SnakeYAML's own limit stays as a second wall
+        options.setMaxAliasesForCollections(20);
         options.setNestingDepthLimit(MAX_NESTING);
         options.setCodePointLimit(InputLimits.MAX_FILE_BYTES);
         return YAMLFactory.builder().loaderOptions(options).streamReadConstraints(READ).streamWriteConstraints(WRITE)

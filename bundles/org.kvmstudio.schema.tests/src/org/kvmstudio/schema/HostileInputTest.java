@@ -150,4 +150,15 @@ class HostileInputTest {
                 () -> new ReleaseLoader(SchemaSource.directory(dir)).loadSchema("a\u0000b.json"));
         assertTrue(nul.getMessage().contains("not a file name"), nul.getMessage());
     }
+
+    @Test
+    void aPatternEndsAtTheEndOfTheTextNotBeforeATrailingNewline() throws Exception {
+        // ECMA-262's $, as JSON Schema means it; Java's $ also matches before a final \n
+        ParameterSchema s = schema("""
+                {"type": "object", "properties": {"port": {"type": "string", "pattern": "^[0-9]{1,5}$"}},
+                 "patternProperties": {"^x-[a-z]+$": {"type": "string"}}, "additionalProperties": false}""");
+        assertTrue(s.validate(Parameters.of(Map.of("port", "22", "x-a", "b"))).isEmpty());
+        assertEquals("/port", s.validate(Parameters.of(Map.of("port", "22\n"))).get(0).pointer());
+        assertEquals("/x-a\n", s.validate(Parameters.of(Map.of("x-a\n", "b"))).get(0).pointer());
+    }
 }
