@@ -72,7 +72,7 @@ public final class Cli {
             return FAILED;
         }
         if (e instanceof IOException) {
-            err.println("kvmstudio: " + e.getMessage());
+            err.println("kvmstudio: " + org.kvmstudio.model.Excerpt.sentence(e.getMessage())); // may name a path typed in
             return FAILED;
         }
         if (e instanceof InterruptedException) {

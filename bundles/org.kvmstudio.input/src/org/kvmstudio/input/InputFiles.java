@@ -39,7 +39,8 @@ public final class InputFiles {
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (FileSystemException e) {
-            if (e.getReason() != null && e.getReason().contains("symbolic links")) { // ELOOP
+            // ELOOP; the JDK's own suffix says "symbolic link" in English whatever the locale
+            if (e.getReason() != null && e.getReason().contains("symbolic link")) {
                 throw new InputFileException(file, "is a loop of symbolic links", e);
             }
             throw e;

@@ -67,7 +67,7 @@ public final class JsonInput {
     }
 
     /** A token the parser quotes ("Unrecognized token 'hunter2'"); names of fields are kept, they say where. */
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("((?i:token|value) )'[^']*'");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("((?i:token|value) )'.*?'(?=: |$)");
 
     public static YAMLFactory yamlFactory() {
         LoaderOptions options = new LoaderOptions();

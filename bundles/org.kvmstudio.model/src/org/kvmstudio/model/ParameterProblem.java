@@ -15,6 +15,6 @@ public record ParameterProblem(String pointer, String message) {
 
     @Override
     public String toString() {
-        return (pointer.isEmpty() ? "/" : pointer) + ": " + message;
+        return (pointer.isEmpty() ? "/" : Excerpt.sentence(pointer)) + ": " + message; // names are input too
     }
 }

@@ -166,10 +166,16 @@ final class Boundary {
         return this;
     }
 
+    /** {@code -Dkvmstudio.robustness.replay=SEED} runs that one case of each boundary (after the warm-up), to debug it. */
+    static final Long REPLAY = Long.getLong("kvmstudio.robustness.replay");
+
     private void runCases(Call call, long base, List<String> logged) throws IOException {
         warmUp(call, base);
         for (int i = 0; i < cases; i++) {
-            long seed = base + i;
+            long seed = REPLAY != null ? REPLAY : base + i;
+            if (REPLAY != null && i > 0) {
+                break;
+            }
             Case c = new Case(seed);
             Action action;
             long generating = System.nanoTime();
@@ -197,6 +203,11 @@ final class Boundary {
             long spent = THREADS.getCurrentThreadCpuTime() - cpu;
             if (spent > MAX_CPU_MILLIS * 1_000_000) {
                 spent = Math.min(spent, again(call, seed)); // a first run may pay for class loading or a pause: judge a second
+            }
+            if (REPLAY != null) {
+                System.out.printf("robustness: replayed %d (%s): %.1f ms CPU, thrown %s, inputs %s, messages %s%n", seed,
+                        Strings.shown(c.description), spent / 1e6, thrown, c.inputs.stream().map(String::length).toList(),
+                        c.messages.stream().map(Strings::shown).toList());
             }
             check(c, thrown, spent);
             if (before != null) {
@@ -243,6 +254,7 @@ final class Boundary {
         String where = "seed " + c.seed + (c.description.isEmpty() ? "" : " (" + Strings.shown(c.description) + ")") + ": ";
         if (thrown != null) {
             if (!typed(thrown)) {
+                refused++; // not accepted either
                 violations.add(where + "threw " + thrown.getClass().getName() + ": " + Strings.shown(String.valueOf(thrown.getMessage()))
                         + " at " + Strings.top(thrown));
                 return;

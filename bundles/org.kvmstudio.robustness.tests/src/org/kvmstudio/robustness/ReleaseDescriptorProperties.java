@@ -40,7 +40,7 @@ class ReleaseDescriptorProperties {
     @Test
     void descriptorsAndSchemas() throws Exception {
         new Boundary("release descriptors", 1500).accepting(0.2).run((h, c) -> {
-            Path release = Files.createDirectory(dir.resolve("release-" + c.seed));
+            Path release = Files.createDirectories(dir.resolve("release-" + c.seed));
             Map<String, Object> descriptor = new LinkedHashMap<>();
             descriptor.put("name", h.chance(0.8) ? "hostile" : h.value(1));
             descriptor.put("serialisation", h.chance(0.8) ? "json-in-xml" : h.value(1));
@@ -52,6 +52,7 @@ class ReleaseDescriptorProperties {
             descriptor.put("software-type", h.chance(0.9) ? Hostile.object(h.chance(0.8) ? "default" : h.key(List.of()), type) : h.value(2));
             write(release.resolve("software.cfg.json"), descriptor, h, c);
             if (h.chance(0.1)) {
+                Files.deleteIfExists(release.resolve("input.json"));
                 Files.createSymbolicLink(release.resolve("input.json"), h.oneOf(specialFiles));
             } else {
                 write(release.resolve("input.json"), schema(h), h, c);

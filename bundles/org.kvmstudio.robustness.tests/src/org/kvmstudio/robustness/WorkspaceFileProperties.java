@@ -46,6 +46,10 @@ class WorkspaceFileProperties {
                 } else {
                     Object content = envelope(file.getFileName().toString(), h);
                     c.input(content);
+                    if (content instanceof Map<?, ?> m && m.get("state") instanceof Map<?, ?> state
+                            && state.get("vnc-password") instanceof String password) {
+                        c.secret(password); // a warning about an unreadable state must not quote it
+                    }
                     Files.write(file, h.chance(0.05) ? JsonText.deepText(10_000, h).getBytes(StandardCharsets.UTF_8)
                             : JsonText.damaged(JsonText.write(content, h), h));
                 }
@@ -107,7 +111,9 @@ class WorkspaceFileProperties {
             }
             default -> {
                 kind = "state";
-                return h.chance(0.7) ? Hostile.object("format", 1L, "state", h.parameters(List.of("uuid"))) : h.value(2);
+                Map<String, Object> state = h.parameters(List.of("uuid"));
+                state.put("vnc-password", h.chance(0.5) ? "Vnc-S3cr3t-" + Long.toHexString(h.below(1 << 30)) : h.value(1));
+                return h.chance(0.7) ? Hostile.object("format", 1L, "state", state) : h.value(2);
             }
         }
         if (h.chance(0.1)) {

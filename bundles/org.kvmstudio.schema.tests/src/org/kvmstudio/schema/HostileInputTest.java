@@ -161,4 +161,26 @@ class HostileInputTest {
         assertEquals("/port", s.validate(Parameters.of(Map.of("port", "22\n"))).get(0).pointer());
         assertEquals("/x-a\n", s.validate(Parameters.of(Map.of("x-a\n", "b"))).get(0).pointer());
     }
+
+    @Test
+    void aValueTooCostlyToCheckIsRefusedEvenWhereNotWouldTurnNoMatchIntoAcceptance() throws Exception {
+        ParameterSchema s = schema("""
+                {"type": "object", "properties": {"path": {"type": "string", "not": {"pattern": "a.*c"}}}}""");
+        // each start position reads to the end: n² steps, past any budget
+        List<ParameterProblem> problems = s.validate(Parameters.of(Map.of("path", "a".repeat(100_000))));
+        assertEquals("/path", problems.get(0).pointer(), problems.toString());
+        assertTrue(problems.get(0).message().contains("too long or too complex"), problems.toString());
+        assertTrue(s.validate(Parameters.of(Map.of("path", "b"))).isEmpty());
+    }
+
+    @Test
+    void loopsThroughDependentSchemasAreFoundAndAPropertyNamedLikeAKeywordIsNoLoop() throws Exception {
+        assertThrows(SchemaLoadException.class, () -> schema("""
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                 "dependentSchemas": {"a": {"$ref": "#"}}}"""));
+        ParameterSchema named = schema("""
+                {"type": "object", "properties": {"not": {"type": "string"}, "if": {"$ref": "#/definitions/s"}},
+                 "definitions": {"s": {"type": "string"}}}""");
+        assertTrue(named.validate(Parameters.of(Map.of("not", "x", "if", "y"))).isEmpty());
+    }
 }

@@ -14,6 +14,7 @@ import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.ParameterProblem;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.schema.internal.BoundedRegex;
+import org.kvmstudio.schema.internal.FieldModelBuilder;
 import org.kvmstudio.schema.internal.JsonValues;
 import org.kvmstudio.schema.internal.SchemaValidator;
 
@@ -65,7 +66,12 @@ public final class ParameterSchema {
             }
             String name = segment.replace("~1", "/").replace("~0", "~");
             Field object = field;
-            Field next = object.property(name).orElseGet(() -> patternField(object, name));
+            Field next;
+            try {
+                next = object.property(name).orElseGet(() -> patternFieldOrThrow(object, name));
+            } catch (BoundedRegex.TooComplex unknown) {
+                return true; // which field it is cannot be told: quote nothing of it
+            }
             if (next == null) {
                 next = field.items().orElse(null);
             }
@@ -78,7 +84,7 @@ public final class ParameterSchema {
                 }
             }
             if (next == null) {
-                return false;
+                return FieldModelBuilder.SECRET_NAME.matcher(name).matches(); // undeclared here, but named like a secret
             }
             field = next;
         }
@@ -134,6 +140,15 @@ public final class ParameterSchema {
             }
         }
         return values;
+    }
+
+    private static Field patternFieldOrThrow(Field object, String name) {
+        for (Map.Entry<String, Field> p : object.patternProperties().entrySet()) {
+            if (BoundedRegex.find(p.getKey(), name)) {
+                return p.getValue();
+            }
+        }
+        return null;
     }
 
     private static Field patternField(Field object, String name) {

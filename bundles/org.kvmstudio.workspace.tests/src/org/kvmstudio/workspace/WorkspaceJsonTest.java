@@ -16,7 +16,28 @@ import org.kvmstudio.model.Template;
 class WorkspaceJsonTest {
 
     private static final Partition RICH = Fixtures.richPartition("SOFTINST-42");
-    private static final String RICH_JSON = new String(WorkspaceJson.partitionToJson(RICH), StandardCharsets.UTF_8);
+    private static final String RICH_JSON = json(RICH);
+
+    private static String json(Partition p) {
+        try {
+            return new String(WorkspaceJson.partitionToJson(p), StandardCharsets.UTF_8);
+        } catch (FileTooLargeException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aPartitionTooLargeToBeReadBackIsRefusedBeforeItIsWritten() {
+        java.util.Map<String, Object> big = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            big.put("p" + i, "\u0000".repeat(200_000)); // written escaped, six bytes a character
+        }
+        Partition huge = RICH.withRequest(org.kvmstudio.model.InstanceRequest.of(RICH.releaseUri(), RICH.reference())
+                .withSoftwareType(RICH.softwareType()).withParameters(org.kvmstudio.model.Parameters.of(big)), RICH.status());
+        FileTooLargeException e = org.junit.jupiter.api.Assertions.assertThrows(FileTooLargeException.class,
+                () -> WorkspaceJson.partitionToJson(huge));
+        assertTrue(e.getMessage().contains("at most 4096 KiB"), e.getMessage());
+    }
 
     @Test
     void partitionRoundTripKeepsEveryValue() throws Exception {

@@ -247,7 +247,11 @@ class WorkspaceTest {
     }
 
     private static String json(Partition partition) {
-        return new String(WorkspaceJson.partitionToJson(partition), StandardCharsets.UTF_8);
+        try {
+            return new String(WorkspaceJson.partitionToJson(partition), StandardCharsets.UTF_8);
+        } catch (FileTooLargeException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -113,7 +113,7 @@ public final class WorkspaceJson {
     private WorkspaceJson() {
     }
 
-    public static byte[] partitionToJson(Partition partition) {
+    public static byte[] partitionToJson(Partition partition) throws FileTooLargeException {
         return write(new PartitionFile(FORMAT, partition));
     }
 
@@ -121,7 +121,7 @@ public final class WorkspaceJson {
         return read(json, "partition", PartitionFile.class).partition();
     }
 
-    public static byte[] templateToJson(Template template) {
+    public static byte[] templateToJson(Template template) throws FileTooLargeException {
         return write(new TemplateFile(FORMAT, template));
     }
 
@@ -129,7 +129,7 @@ public final class WorkspaceJson {
         return read(json, "template", TemplateFile.class).template();
     }
 
-    public static byte[] hostToJson(Host host) {
+    public static byte[] hostToJson(Host host) throws FileTooLargeException {
         return write(new HostFile(FORMAT, host));
     }
 
@@ -137,7 +137,7 @@ public final class WorkspaceJson {
         return read(json, "host", HostFile.class).host();
     }
 
-    static byte[] stateToJson(Parameters state) {
+    static byte[] stateToJson(Parameters state) throws FileTooLargeException {
         return write(new StateFile(FORMAT, state));
     }
 
@@ -146,7 +146,7 @@ public final class WorkspaceJson {
     }
 
     /** {@code workspace.json}: the number the next instance guid gets, and the workspace's id. */
-    static byte[] workspaceToJson(long nextInstanceNumber, String id) {
+    static byte[] workspaceToJson(long nextInstanceNumber, String id) throws FileTooLargeException {
         return write(new WorkspaceFile(FORMAT, nextInstanceNumber, id));
     }
 
@@ -158,7 +158,7 @@ public final class WorkspaceJson {
         });
     }
 
-    private static byte[] write(Object file) {
+    private static byte[] write(Object file) throws FileTooLargeException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             MAPPER.writeValue(out, file);
@@ -169,7 +169,7 @@ public final class WorkspaceJson {
         out.write('\n');
         if (out.size() > InputLimits.MAX_FILE_BYTES) {
             // refused now rather than written and then set aside as too large at the next start
-            throw new InvalidRequestException("too large to be saved: " + out.size() / 1024 + " KiB, where a "
+            throw new FileTooLargeException("too large to be saved: " + out.size() / 1024 + " KiB, where a "
                     + file.getClass().getSimpleName().replace("File", "").toLowerCase(Locale.ROOT) + " file holds at most "
                     + InputLimits.MAX_FILE_BYTES / 1024 + " KiB");
         }

@@ -12,6 +12,7 @@ import org.kvmstudio.input.InputFileException;
 import org.kvmstudio.input.InputFiles;
 import org.kvmstudio.input.JsonInput;
 import org.kvmstudio.model.Excerpt;
+import org.kvmstudio.model.InputLimits;
 import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
 
@@ -60,7 +61,7 @@ final class ParameterArguments {
         boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
         ObjectMapper mapper = yaml ? YAML : JSON;
         try {
-            Object root = mapper.readValue(InputFiles.read(file), Object.class);
+            Object root = mapper.readValue(yaml ? InputFiles.read(file, InputLimits.MAX_YAML_BYTES) : InputFiles.read(file), Object.class);
             if (!(root instanceof Map<?, ?> values)) {
                 throw new InvalidRequestException(Excerpt.sentence(file.toString()) + ": parameters must be an object of name: value");
             }

@@ -45,7 +45,11 @@ public final class BoundedRegex {
     }
 
     static Pattern compile(String regex) {
-        return Pattern.compile(RegularExpressions.replaceLongformCharacterProperties(RegularExpressions.replaceDollarAnchors(regex)));
+        try {
+            return Pattern.compile(RegularExpressions.replaceLongformCharacterProperties(RegularExpressions.replaceDollarAnchors(regex)));
+        } catch (StackOverflowError tooDeep) { // groups nested thousands deep
+            throw new PatternSyntaxException("nested too deep to compile", regex.length() > 60 ? regex.substring(0, 60) : regex, -1);
+        }
     }
 
     /** Runs {@code validation} with one budget for all its matches. */

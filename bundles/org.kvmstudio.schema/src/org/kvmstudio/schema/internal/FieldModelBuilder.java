@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class FieldModelBuilder {
 
     /** Names SlapOS's web editor treats as passwords; also {@code "secret": true}, writeOnly, format password. */
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(passw|passwd|secret|token|private-key|-key$|_key$).*");
+    public static final Pattern SECRET_NAME = Pattern.compile("(?i).*(passw|passwd|secret|token|private-key|-key$|_key$).*");
     private static final int MAX_DEPTH = 64;
 
     private final SchemaDocuments documents;

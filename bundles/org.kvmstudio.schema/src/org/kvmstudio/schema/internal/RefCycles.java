@@ -112,14 +112,19 @@ public final class RefCycles {
         path = outer;
     }
 
+    /** Keywords whose value maps names to schemas: the names are not keywords (a property may be called "not"). */
+    private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "definitions", "$defs");
+
     private void visitChildren(JsonNode container, String document, String pointer) throws SchemaLoadException {
-        if (container.isObject()) {
-            visit(new SchemaDocuments.Located(container, document, pointer));
+        String keyword = pointer.substring(pointer.lastIndexOf('/') + 1);
+        if (container.isObject() && SCHEMA_MAPS.contains(keyword)) {
             for (Map.Entry<String, JsonNode> e : container.properties()) {
                 if (e.getValue().isObject()) {
                     visit(new SchemaDocuments.Located(e.getValue(), document, pointer + "/" + JsonValues.pointerSegment(e.getKey())));
                 }
             }
+        } else if (container.isObject()) {
+            visit(new SchemaDocuments.Located(container, document, pointer)); // items, additionalProperties, ...
         } else if (container.isArray()) {
             for (int i = 0; i < container.size(); i++) {
                 if (container.get(i).isObject()) {

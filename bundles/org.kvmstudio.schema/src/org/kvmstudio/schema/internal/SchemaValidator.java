@@ -63,7 +63,9 @@ public final class SchemaValidator {
     /** @param secret whether the parameter at a JSON pointer is secret: its value is then never quoted */
     public List<ParameterProblem> validate(JsonNode instance, Predicate<String> secret) {
         try {
-            return BoundedRegex.withBudget(() -> ProblemTranslator.translate(schema.validate(instance), documents, secret));
+            // the budget is the validation's: translating (which asks whether a name is secret) must not run short of it
+            List<com.networknt.schema.Error> errors = BoundedRegex.withBudget(() -> schema.validate(instance));
+            return ProblemTranslator.translate(errors, documents, secret);
         } catch (BoundedRegex.TooComplex e) {
             // only text is matched against patterns and formats: the longest is what exhausted the budget
             return List.of(new ParameterProblem(longestText(instance), e.getMessage()));
