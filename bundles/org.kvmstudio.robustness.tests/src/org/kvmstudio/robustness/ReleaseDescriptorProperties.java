@@ -121,7 +121,7 @@ class ReleaseDescriptorProperties {
         properties.put("keys", Hostile.object("type", "object", "patternProperties",
                 Hostile.object("^k", Hostile.object("type", "integer", "secret", true))));
         properties.put("either", Hostile.object("oneOf", List.of(Hostile.object("type", "integer"),
-                Hostile.object("type", "object", "properties", Hostile.object("api-token", Hostile.object("type", "boolean"))))));
+                Hostile.object("type", "object", "properties", Hostile.object("api-token", Hostile.object("type", "integer"))))));
         if (h.chance(0.3)) {
             schema.put("patternProperties", Hostile.object(h.oneOf(PATTERNS), Hostile.object("type", "string")));
         }

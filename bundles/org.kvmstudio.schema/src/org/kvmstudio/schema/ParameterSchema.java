@@ -84,7 +84,7 @@ public final class ParameterSchema {
                 }
             }
             if (next == null) {
-                return FieldModelBuilder.SECRET_NAME.matcher(name).matches(); // undeclared here, but named like a secret
+                return FieldModelBuilder.secretByName(name); // undeclared here, but named like a secret
             }
             field = next;
         }

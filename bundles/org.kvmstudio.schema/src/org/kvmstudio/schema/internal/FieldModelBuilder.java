@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class FieldModelBuilder {
 
     /** Names SlapOS's web editor treats as passwords; also {@code "secret": true}, writeOnly, format password. */
-    public static final Pattern SECRET_NAME = Pattern.compile("(?i).*(passw|passwd|secret|token|private-key|-key$|_key$).*");
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(passw|passwd|secret|token|private-key|-key$|_key$).*");
     private static final int MAX_DEPTH = 64;
 
     private final SchemaDocuments documents;
@@ -85,10 +85,18 @@ public final class FieldModelBuilder {
             path.pop();
         }
         inferType(b, properties, items);
-        if (!name.isEmpty() && SECRET_NAME.matcher(name).matches()) {
+        Field built = b.build();
+        // not for a yes/no: a boolean "use-password" flag hides nothing
+        if (!name.isEmpty() && secretByName(name) && built.type() != FieldType.BOOLEAN) {
             b.secret(true);
+            built = b.build();
         }
-        return b.build();
+        return built;
+    }
+
+    /** Whether a parameter's name says it holds a secret ({@code vnc-password}, {@code api_key}); a public key is none. */
+    public static boolean secretByName(String name) {
+        return SECRET_NAME.matcher(name).matches() && !name.toLowerCase(java.util.Locale.ROOT).contains("public");
     }
 
     /** Adds {@code f} and, depth first, what its {@code $ref} and {@code allOf} bring. */
