@@ -30,6 +30,25 @@ final class LegacySchemaUpgrader {
     private static final Set<String> SCHEMA_VALUES = Set.of("items", "additionalProperties", "unevaluatedProperties",
             "additionalItems", "not", "if", "then", "else", "contains", "propertyNames");
 
+    /**
+     * Every keyword of drafts 03 to 2020-12, and the annotations SlapOS's editor and KVM Studio read.
+     * Anything else is ignored by the validator, silently: a typo such as SlapOS's own {@code "require"}
+     * then checks nothing, so it is reported.
+     */
+    private static final Set<String> KNOWN = Set.of("$schema", "$id", "id", "$ref", "$defs", "definitions", "$comment",
+            "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "title",
+            "description", "default", "examples", "readOnly", "writeOnly", "deprecated", "type", "enum", "const",
+            "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
+            "maxItems", "minItems", "uniqueItems", "maxContains", "minContains", "maxProperties", "minProperties", "required",
+            "dependentRequired", "dependencies", "properties", "patternProperties", "additionalProperties",
+            "unevaluatedProperties", "propertyNames", "items", "prefixItems", "additionalItems", "unevaluatedItems",
+            "contains", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "format",
+            "contentEncoding", "contentMediaType", "contentSchema", "extends", "disallow", "divisibleBy",
+            "textarea", "aliases", "secret", "enumNames", "enumTitles");
+    private static final Map<String, String> HINTS = Map.of("require", " (did you mean \"required\"?)",
+            "optional", " (a draft-02 keyword: a property is optional unless \"required\" lists it)",
+            "name", " (did you mean \"title\"?)");
+
     private LegacySchemaUpgrader() {
     }
 
@@ -51,6 +70,10 @@ final class LegacySchemaUpgrader {
             Map.Entry<String, JsonNode> e = fields.next();
             String key = e.getKey();
             JsonNode value = e.getValue();
+            if (!KNOWN.contains(key)) {
+                notes.add(where + ": keyword " + org.kvmstudio.model.Excerpt.quoted(key) + " is not JSON Schema and checks nothing"
+                        + HINTS.getOrDefault(key, ""));
+            }
             if (SCHEMA_MAPS.contains(key) && value instanceof ObjectNode map) {
                 map.fields().forEachRemaining(s -> {
                     if (s.getValue() instanceof ObjectNode sub) {
