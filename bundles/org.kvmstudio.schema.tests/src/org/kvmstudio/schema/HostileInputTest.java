@@ -183,15 +183,4 @@ class HostileInputTest {
                  "definitions": {"s": {"type": "string"}}}""");
         assertTrue(named.validate(Parameters.of(Map.of("not", "x", "if", "y"))).isEmpty());
     }
-
-    @Test
-    void aPasswordFlagAndAPublicKeyAreNotSecretsWhileAPasswordIs() throws Exception {
-        ParameterSchema s = schema("""
-                {"type": "object", "properties": {"use-password": {"type": "boolean"}, "ssh-public-key": {"type": "string"},
-                 "admin-password": {"type": "string"}, "vnc_key": {}}}""");
-        assertFalse(s.root().property("use-password").orElseThrow().secret(), "a flag hides nothing");
-        assertFalse(s.root().property("ssh-public-key").orElseThrow().secret(), "a public key is public");
-        assertTrue(s.root().property("admin-password").orElseThrow().secret());
-        assertTrue(s.root().property("vnc_key").orElseThrow().secret());
-    }
 }

@@ -68,6 +68,7 @@ public final class FieldModelBuilder {
                 b.closed(true);
             }
             addAlternatives(b, name, pointer, f);
+            addConditionalProperties(f, properties);
         }
         path.push(pointer);
         try {
@@ -172,6 +173,34 @@ public final class FieldModelBuilder {
         if (aliases != null && aliases.isArray()) {
             aliases.forEach(a -> b.alias(a.asText()));
         }
+    }
+
+    /**
+     * Properties only an {@code if}'s {@code then} or {@code else} declares: validation accepts them, so
+     * a form must offer them (as optional fields; whether they are required depends on the value).
+     * A property the object itself declares keeps its own description: a branch's narrower
+     * {@code const} would otherwise become the field's only choice for every value.
+     */
+    private void addConditionalProperties(Located f, Map<String, List<Located>> properties) throws SchemaLoadException {
+        Map<String, List<Located>> conditional = new LinkedHashMap<>();
+        for (String branch : List.of("then", "else")) {
+            JsonNode node = f.node().get(branch);
+            if (node == null || !node.isObject()) {
+                continue;
+            }
+            List<Located> flat = new ArrayList<>();
+            flatten(new Located(node, f.document(), f.pointer() + "/" + branch), flat, new LinkedHashSet<>());
+            for (Located part : flat) {
+                if (part.node().isObject()) {
+                    collectChildren(part, conditional, new LinkedHashMap<>(), new ArrayList<>(), new LinkedHashSet<>());
+                }
+            }
+        }
+        conditional.forEach((name, facets) -> {
+            if (!properties.containsKey(name)) {
+                properties.put(name, facets);
+            }
+        });
     }
 
     private static void collectChildren(Located f, Map<String, List<Located>> properties,

@@ -1,0 +1,51 @@
+package org.kvmstudio.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.model.Parameters;
+
+/** What the field model gives the GUI's generated forms, on schemas as SlapOS releases write them. */
+class FormModelTest {
+
+    @TempDir
+    Path dir;
+
+    private ParameterSchema schema(String json) throws Exception {
+        Files.writeString(dir.resolve("input.json"), json);
+        return new ReleaseLoader(SchemaSource.directory(dir)).loadSchema("input.json");
+    }
+
+    @Test
+    void aPasswordFlagAndAPublicKeyAreNotSecretsWhileAPasswordIs() throws Exception {
+        ParameterSchema s = schema("""
+                {"type": "object", "properties": {"use-password": {"type": "boolean"}, "ssh-public-key": {"type": "string"},
+                 "admin-password": {"type": "string"}, "vnc_key": {}}}""");
+        assertFalse(s.root().property("use-password").orElseThrow().secret(), "a flag hides nothing");
+        assertFalse(s.root().property("ssh-public-key").orElseThrow().secret(), "a public key is public");
+        assertTrue(s.root().property("admin-password").orElseThrow().secret());
+        assertTrue(s.root().property("vnc_key").orElseThrow().secret());
+    }
+
+    @Test
+    void aPropertyOnlyAnIfBranchDeclaresIsAFieldOfTheFormAndKeepsItsOwnDescriptionElsewhere() throws Exception {
+        ParameterSchema s = schema("""
+                {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+                 "properties": {"image-url": {"type": "string"}, "disk-type": {"enum": ["virtio", "ide"]}},
+                 "if": {"required": ["image-url"]},
+                 "then": {"properties": {"image-md5sum": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                                         "disk-type": {"const": "virtio"}}, "required": ["image-md5sum"]}}""");
+        Field md5 = s.root().property("image-md5sum").orElseThrow();
+        assertEquals("^[0-9a-f]{32}$", md5.pattern().orElseThrow());
+        assertFalse(md5.required(), "required only when an image URL is given");
+        assertEquals(2, s.root().property("disk-type").orElseThrow().choices().size(), "the branch's const is not the field's only choice");
+        assertEquals("/image-md5sum", s.validate(Parameters.of(Map.of("image-url", "http://x/y"))).get(0).pointer());
+    }
+}
