@@ -254,4 +254,23 @@ class CliTest {
         assertEquals(ForwardingClient.NO_OWNER, ForwardingClient.forward(OwnerSocket.of(studio.workspaceDirectory()),
                 dir.toString(), List.of("list")), "no owner listens once the channel is closed");
     }
+
+    @Test
+    void aReleaseWhoseSchemasSitInASiblingReleaseFolderOpensAndNothingAboveItIsRead() throws IOException {
+        // as in SlapOS's repository: software/a/software.cfg.json names ../b/instance-input-schema.json
+        Path software = Files.createDirectories(dir.resolve("repo").resolve("software"));
+        Files.createDirectories(software.resolve("a"));
+        Files.createDirectories(software.resolve("b"));
+        Files.writeString(software.resolve("b").resolve("instance-input-schema.json"),
+                "{\"type\": \"object\", \"properties\": {\"size\": {\"type\": \"integer\"}}}");
+        Files.writeString(software.resolve("a").resolve("software.cfg.json"), """
+                {"name": "a", "serialisation": "json-in-xml", "software-type": {
+                  "default": {"title": "A", "request": "../b/instance-input-schema.json"},
+                  "above": {"title": "B", "request": "../../outside.json"}}}""");
+        String release = software.resolve("a").resolve("software.cfg.json").toString();
+        assertEquals(Cli.FAILED, run("request", "vm", release, "--parameters", "size=big", "--dry-run"));
+        assertTrue(err().contains("/size") && err().contains("must be an integer"), "validated against b's schema: " + err());
+        assertEquals(Cli.FAILED, run("request", "other", release, "--type", "above", "--dry-run"));
+        assertTrue(err().contains("the schema of software type \"above\", ../../outside.json leaves the release's folder"), err());
+    }
 }

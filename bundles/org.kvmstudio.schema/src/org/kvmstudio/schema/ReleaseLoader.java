@@ -77,6 +77,20 @@ public final class ReleaseLoader {
         return new LoadedRelease(release, inputs, outputs, problems);
     }
 
+    /**
+     * The release whose descriptor is the file {@code descriptor} on disk. Its schemas may sit in a
+     * sibling release's folder ({@code ../other-release/instance-input-schema.json}), as releases do in
+     * SlapOS's own repository: the source is the folder holding the release's folder, and nothing above
+     * it is read.
+     */
+    public static LoadedRelease open(java.nio.file.Path descriptor, String releaseUri) throws SchemaLoadException {
+        java.nio.file.Path file = descriptor.toAbsolutePath().normalize();
+        java.nio.file.Path folder = file.getParent();
+        java.nio.file.Path repository = folder.getParent() == null ? folder : folder.getParent();
+        String path = repository.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        return new ReleaseLoader(SchemaSource.directory(repository)).load(releaseUri, path);
+    }
+
     /** Loads one schema file of the source on its own (one no descriptor names). */
     public ParameterSchema loadSchema(String path) throws SchemaLoadException {
         List<String> before = documents.warnings();
@@ -108,7 +122,7 @@ public final class ReleaseLoader {
             return;
         }
         try {
-            into.put(typeId, loadSchema(documents.resolvePath(descriptorPath, schemaPath)));
+            into.put(typeId, loadSchema(documents.resolvePath(descriptorPath, schemaPath, "the schema of software type " + Excerpt.quoted(typeId) + ",")));
         } catch (SchemaLoadException e) {
             problems.add(typeId + ": " + e.getMessage());
         }

@@ -10,7 +10,6 @@ import org.kvmstudio.core.Studio;
 import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.schema.ReleaseLoader;
 import org.kvmstudio.schema.SchemaLoadException;
-import org.kvmstudio.schema.SchemaSource;
 
 /**
  * The {@code <release>} argument: an installed release's name ({@code kvm}) or, as {@code slapos
@@ -49,8 +48,7 @@ final class Releases {
         String uri = descriptor.toAbsolutePath().normalize().toUri().toString();
         if (studio.releases().releases().stream().noneMatch(r -> r.release().uri().equals(uri))) {
             try {
-                studio.releases().add(new ReleaseLoader(SchemaSource.directory(descriptor.getParent()))
-                        .load(uri, descriptor.getFileName().toString()));
+                studio.releases().add(ReleaseLoader.open(descriptor, uri));
             } catch (SchemaLoadException e) {
                 throw new InvalidRequestException("cannot open the release " + Excerpt.quoted(descriptor.toString()) + ": " + e.getMessage(), e);
             }

@@ -127,9 +127,14 @@ public final class SchemaDocuments {
 
     /** {@code relative} resolved against the folder of {@code document}, refused if it leaves the source. */
     public String resolvePath(String document, String relative) throws SchemaLoadException {
+        return resolvePath(document, relative, "$ref");
+    }
+
+    /** @param what how messages name the reference: a {@code $ref}, or a descriptor's schema entry */
+    public String resolvePath(String document, String relative, String what) throws SchemaLoadException {
         if (relative.contains(":")) {
             // Releases are self-contained: nothing is fetched from the network at load time.
-            throw new SchemaLoadException(source.describe(document) + ": $ref " + Excerpt.shortened(relative)
+            throw new SchemaLoadException(source.describe(document) + ": " + what + " " + Excerpt.shortened(relative)
                     + " names another site; only references inside the release are supported");
         }
         try {
@@ -138,12 +143,12 @@ public final class SchemaDocuments {
             String path = resolved.getPath();
             if (resolved.getScheme() == null || !"file".equals(resolved.getScheme()) || path == null
                     || !path.startsWith("/") || path.contains("/../") || path.startsWith("/..")) {
-                throw new SchemaLoadException(source.describe(document) + ": $ref " + Excerpt.shortened(relative)
+                throw new SchemaLoadException(source.describe(document) + ": " + what + " " + Excerpt.shortened(relative)
                         + " leaves the release's folder");
             }
             return path.substring(1);
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new SchemaLoadException(source.describe(document) + ": $ref " + Excerpt.shortened(relative) + " is not a valid reference", e);
+            throw new SchemaLoadException(source.describe(document) + ": " + what + " " + Excerpt.shortened(relative) + " is not a valid reference", e);
         }
     }
 
