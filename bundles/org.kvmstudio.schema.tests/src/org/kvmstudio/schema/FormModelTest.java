@@ -48,4 +48,17 @@ class FormModelTest {
         assertEquals(2, s.root().property("disk-type").orElseThrow().choices().size(), "the branch's const is not the field's only choice");
         assertEquals("/image-md5sum", s.validate(Parameters.of(Map.of("image-url", "http://x/y"))).get(0).pointer());
     }
+
+    @Test
+    void aDraft3ExtendsIsReadAsAllOfAndAMissingFileItNamesIsAProblemNotSilence() throws Exception {
+        Files.writeString(dir.resolve("base.json"), "{\"properties\": {\"ram-size\": {\"type\": \"integer\", \"minimum\": 512}}}");
+        ParameterSchema s = schema("""
+                {"type": "object", "extends": "base.json", "properties": {"name": {"type": "string"}}}""");
+        assertTrue(s.root().property("ram-size").isPresent(), "the base's fields are the form's");
+        assertEquals("/ram-size", s.validate(Parameters.of(Map.of("ram-size", 1))).get(0).pointer());
+        assertTrue(s.warnings().stream().anyMatch(w -> w.contains("\"extends\" (draft-03) read as \"allOf\"")), s.warnings().toString());
+        SchemaLoadException missing = org.junit.jupiter.api.Assertions.assertThrows(SchemaLoadException.class,
+                () -> schema("{\"type\": \"object\", \"extends\": \"gone.json\"}"));
+        assertTrue(missing.getMessage().contains("gone.json"), missing.getMessage());
+    }
 }

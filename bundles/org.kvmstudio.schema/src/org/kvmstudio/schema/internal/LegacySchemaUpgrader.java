@@ -59,6 +59,7 @@ final class LegacySchemaUpgrader {
     }
 
     private static void upgradeSchema(ObjectNode schema, String where, List<String> notes) {
+        upgradeExtends(schema, where, notes);
         upgradeType(schema, where, notes);
         upgradeFormat(schema, where, notes);
         JsonNode properties = schema.get("properties");
@@ -110,6 +111,27 @@ final class LegacySchemaUpgrader {
                     ? (ArrayNode) schema.get("required") : schema.putArray("required");
             required.forEach(list::add);
         }
+    }
+
+    /**
+     * Draft-03's {@code extends} (a schema, a reference or a list of them) is draft-04's {@code allOf}:
+     * read as such, a file it names that is missing is a load problem a person sees, where a
+     * validator that ignores the keyword would check nothing and say nothing.
+     */
+    private static void upgradeExtends(ObjectNode schema, String where, List<String> notes) {
+        JsonNode base = schema.remove("extends");
+        if (base == null) {
+            return;
+        }
+        ArrayNode allOf = schema.get("allOf") instanceof ArrayNode existing ? existing : schema.putArray("allOf");
+        for (JsonNode each : base.isArray() ? base : List.of(base)) {
+            if (each.isTextual()) {
+                allOf.addObject().put("$ref", each.asText());
+            } else if (each.isObject()) {
+                allOf.add(each);
+            }
+        }
+        notes.add(where + ": \"extends\" (draft-03) read as \"allOf\"");
     }
 
     private static void upgradeType(ObjectNode schema, String where, List<String> notes) {
