@@ -19,8 +19,7 @@ class FormModelTest {
     Path dir;
 
     private ParameterSchema schema(String json) throws Exception {
-        Files.writeString(dir.resolve("input.json"), json);
-        return new ReleaseLoader(SchemaSource.directory(dir)).loadSchema("input.json");
+        return OneSchema.load(dir, json);
     }
 
     @Test

@@ -152,16 +152,11 @@ public final class ParameterSchema {
     }
 
     private static Field patternField(Field object, String name) {
-        for (Map.Entry<String, Field> p : object.patternProperties().entrySet()) {
-            try {
-                if (BoundedRegex.find(p.getKey(), name)) {
-                    return p.getValue();
-                }
-            } catch (BoundedRegex.TooComplex unknown) {
-                // a name too costly to match describes no field here; validation refuses it
-            }
+        try {
+            return patternFieldOrThrow(object, name);
+        } catch (BoundedRegex.TooComplex unknown) {
+            return null; // a name too costly to match describes no field here; validation refuses it
         }
-        return null;
     }
 
     @SuppressWarnings("unchecked")
