@@ -60,4 +60,36 @@ class FormModelTest {
                 () -> schema("{\"type\": \"object\", \"extends\": \"gone.json\"}"));
         assertTrue(missing.getMessage().contains("gone.json"), missing.getMessage());
     }
+
+    @Test
+    void aValueMatchingNoBranchIsToldWhatTheBranchItFitsBestLacksNotEveryBranchsErrors() throws Exception {
+        ParameterSchema s = schema("""
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {"boot": {"oneOf": [
+                  {"type": "object", "properties": {"kind": {"const": "nbd"}, "host": {"type": "string"}, "port": {"type": "integer"}},
+                   "required": ["kind", "host", "port"], "additionalProperties": false},
+                  {"type": "object", "properties": {"kind": {"const": "url"}, "url": {"type": "string"}, "md5": {"type": "string"}},
+                   "required": ["kind", "url", "md5"], "additionalProperties": false}]}}}""");
+        var problems = s.validate(Parameters.of(Map.of("boot", Map.of("kind", "url", "url", "http://x/y"))));
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("/boot/md5", problems.get(0).pointer());
+        assertEquals("is required but missing", problems.get(0).message());
+        var nbd = s.validate(Parameters.of(Map.of("boot", Map.of("kind", "nbd", "host", "::1", "port", "x"))));
+        assertEquals("/boot/port", nbd.get(0).pointer(), nbd.toString());
+        assertEquals(1, nbd.size(), nbd.toString());
+    }
+
+    @Test
+    void twoPatternPropertiesOfOneObjectAreTwoFieldsAndAConcretePointerFindsEach() throws Exception {
+        ParameterSchema s = schema("""
+                {"type": "object", "properties": {"disks": {"type": "object", "patternProperties": {
+                  "^[a-z]+$": {"type": "object", "properties": {"size": {"type": "integer"}}},
+                  "^[0-9]+$": {"type": "string", "title": "numbered"}}}}}""");
+        Field disks = s.root().property("disks").orElseThrow();
+        var pointers = disks.patternProperties().values().stream().map(Field::pointer).toList();
+        assertEquals(2, pointers.stream().distinct().count(), pointers.toString());
+        assertEquals("/disks/{^[a-z]+$}/size", s.fieldAt("/disks/data/size").orElseThrow().pointer());
+        assertEquals("numbered", s.fieldAt("/disks/42").orElseThrow().title());
+        assertTrue(s.fieldAt("/disks/Data").isEmpty(), "no pattern matches a capital");
+        assertTrue(s.fieldAt("/nowhere").isEmpty());
+    }
 }

@@ -96,7 +96,12 @@ public final class Field {
 
     /** The parameter's name; {@code ""} for a root schema, a pattern for a pattern property. */
     public String name() { return name; }
-    /** JSON pointer of the parameter inside a parameter set ({@code /nat-rules}, {@code /external-disk/<name>}). */
+    /**
+     * JSON pointer of the parameter inside a parameter set ({@code /nat-rules}), a template where a
+     * value's place depends on it: {@code *} stands for any item of an array, {@code {pattern}} for
+     * any key matching a {@code patternProperties} pattern ({@code /external-disk/{^[a-z]+$}}).
+     * {@link ParameterSchema#fieldAt} finds the field of a concrete pointer.
+     */
     public String pointer() { return pointer; }
     /** The single type the value must have, or {@link FieldType#ANY} when several are allowed. */
     public FieldType type() { return type; }

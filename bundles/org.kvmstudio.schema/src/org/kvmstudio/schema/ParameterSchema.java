@@ -57,21 +57,56 @@ public final class ParameterSchema {
         return validator.validate(JsonValues.toJson(parameters), this::secretAt);
     }
 
+    /**
+     * The field that describes the value at a concrete JSON pointer ({@code /external-disk/data/size}),
+     * through array items, pattern properties and {@code oneOf}/{@code anyOf} variants; empty when
+     * the schema does not describe that place.
+     */
+    public java.util.Optional<Field> fieldAt(String pointer) {
+        List<String> segments = segments(pointer);
+        try {
+            List<Field> walked = walk(segments);
+            return walked.size() == segments.size() + 1 ? java.util.Optional.of(walked.get(walked.size() - 1))
+                    : java.util.Optional.empty();
+        } catch (BoundedRegex.TooComplex unknown) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Whether the parameter at {@code pointer} is one the schema marks secret (or lies inside one). */
     boolean secretAt(String pointer) {
+        List<String> segments = segments(pointer);
+        List<Field> walked;
+        try {
+            walked = walk(segments);
+        } catch (BoundedRegex.TooComplex unknown) {
+            return true; // which field it is cannot be told: quote nothing of it
+        }
+        if (walked.stream().anyMatch(Field::secret)) {
+            return true;
+        }
+        // undeclared from there on, but perhaps named like a secret
+        return walked.size() <= segments.size() && FieldModelBuilder.secretByName(segments.get(walked.size() - 1));
+    }
+
+    private static List<String> segments(String pointer) {
+        List<String> segments = new ArrayList<>();
+        if (!pointer.isEmpty()) {
+            for (String s : pointer.substring(1).split("/", -1)) {
+                segments.add(s.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+        return segments;
+    }
+
+    /** The root and the field of each segment, as far as the schema describes them. */
+    private List<Field> walk(List<String> segments) {
+        List<Field> walked = new ArrayList<>();
         Field field = root;
-        for (String segment : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
-            if (field.secret()) {
-                return true;
-            }
-            String name = segment.replace("~1", "/").replace("~0", "~");
+        walked.add(field);
+        for (String name : segments) {
             Field object = field;
-            Field next;
-            try {
-                next = object.property(name).orElseGet(() -> patternFieldOrThrow(object, name));
-            } catch (BoundedRegex.TooComplex unknown) {
-                return true; // which field it is cannot be told: quote nothing of it
-            }
+            Field next = object.property(name).orElseGet(() -> patternFieldOrThrow(object, name));
             if (next == null) {
                 next = field.items().orElse(null);
             }
@@ -84,11 +119,12 @@ public final class ParameterSchema {
                 }
             }
             if (next == null) {
-                return FieldModelBuilder.secretByName(name); // undeclared here, but named like a secret
+                return walked;
             }
+            walked.add(next);
             field = next;
         }
-        return field.secret();
+        return walked;
     }
 
     /** @throws InvalidParametersException naming {@code subject} and every problem, when not valid */

@@ -77,7 +77,9 @@ public final class FieldModelBuilder {
                         requiredNames.contains(p.getKey())));
             }
             for (Map.Entry<String, List<Located>> p : patternProperties.entrySet()) {
-                b.patternProperty(p.getKey(), field(p.getKey(), pointer + "/*", p.getValue(), false));
+                // each pattern its own template segment: two patterns of one object are two fields
+                b.patternProperty(p.getKey(), field(p.getKey(), pointer + "/" + JsonValues.pointerSegment("{" + p.getKey() + "}"),
+                        p.getValue(), false));
             }
             if (!items.isEmpty()) {
                 b.items(field("items", pointer + "/*", items, false));

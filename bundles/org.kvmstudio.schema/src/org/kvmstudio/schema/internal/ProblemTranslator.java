@@ -29,7 +29,7 @@ final class ProblemTranslator {
         List<ParameterProblem> unevaluated = new ArrayList<>();
         // anyOf of formats (upgraded draft-03 format lists) fails once per format: say it once
         Map<String, List<String>> formats = new LinkedHashMap<>();
-        for (Error e : errors) {
+        for (Error e : BestBranch.keep(errors)) {
             if ("format".equals(e.getKeyword()) && e.getSchemaNode() != null) {
                 formats.computeIfAbsent(pointer(e.getInstanceLocation()), k -> new ArrayList<>()).add(e.getSchemaNode().asText());
                 continue;
