@@ -10,14 +10,11 @@ import java.util.Map;
 import org.kvmstudio.core.ReleaseCatalog;
 import org.kvmstudio.input.InputFileException;
 import org.kvmstudio.input.InputFiles;
-import org.kvmstudio.input.JsonInput;
+import org.kvmstudio.input.ParameterText;
 import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.InputLimits;
 import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.Parameters;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Parameters as the command line takes them: {@code k=v} pairs, typed by the software type's schema
@@ -25,9 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * JSON), or a JSON or YAML file whose values keep their own types.
  */
 final class ParameterArguments {
-
-    private static final ObjectMapper JSON = JsonInput.mapper(false).build();
-    private static final ObjectMapper YAML = JsonInput.mapper(true).build();
 
     private ParameterArguments() {
     }
@@ -59,23 +53,11 @@ final class ParameterArguments {
     static Parameters read(Path file) throws IOException {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
-        ObjectMapper mapper = yaml ? YAML : JSON;
         try {
-            Object root = mapper.readValue(yaml ? InputFiles.read(file, InputLimits.MAX_YAML_BYTES) : InputFiles.read(file), Object.class);
-            if (!(root instanceof Map<?, ?> values)) {
-                throw new InvalidRequestException(Excerpt.sentence(file.toString()) + ": parameters must be an object of name: value");
-            }
-            return Parameters.of(castMap(values));
+            byte[] bytes = yaml ? InputFiles.read(file, InputLimits.MAX_YAML_BYTES) : InputFiles.read(file);
+            return ParameterText.parse(bytes, yaml, Excerpt.sentence(file.toString()));
         } catch (InputFileException e) {
             throw new InvalidRequestException(e.getMessage(), e);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException(Excerpt.sentence(file.toString()) + ": not valid " + (yaml ? "YAML" : "JSON") + ": "
-                    + JsonInput.problem(e), e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, ?> castMap(Map<?, ?> map) {
-        return (Map<String, ?>) map; // JSON and YAML object keys read as Object are strings
     }
 }

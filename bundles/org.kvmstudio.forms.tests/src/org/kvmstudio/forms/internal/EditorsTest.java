@@ -1,0 +1,145 @@
+package org.kvmstudio.forms.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.forms.ParameterForm;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.schema.ReleaseLoader;
+import org.kvmstudio.schema.SchemaSource;
+
+/** Each kind of field gets the editor its schema calls for, and gives back what was written into it. */
+class EditorsTest {
+
+    @TempDir
+    Path dir;
+    private Shell shell;
+
+    private ParameterForm form(String json) throws Exception {
+        Files.writeString(dir.resolve("input.json"), json);
+        ParameterSchema schema = new ReleaseLoader(SchemaSource.directory(dir)).loadSchema("input.json");
+        shell = new Shell(org.eclipse.swt.widgets.Display.getCurrent() == null ? new org.eclipse.swt.widgets.Display()
+                : org.eclipse.swt.widgets.Display.getCurrent());
+        shell.setLayout(new FillLayout());
+        shell.setSize(900, 800);
+        ParameterForm form = new ParameterForm(shell, schema);
+        shell.open();
+        return form;
+    }
+
+    @AfterEach
+    void close() {
+        if (shell != null) {
+            shell.dispose();
+        }
+    }
+
+    private static final String SCHEMA = """
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {
+              "admin-password": {"type": "string", "title": "Admin password"},
+              "nat-rules": {"type": "array", "items": {"type": "integer"}, "default": [22, 80]},
+              "external-disk": {"type": "object", "patternProperties": {"^[a-z]+$": {"type": "object",
+                  "properties": {"size": {"type": "integer"}}}}, "additionalProperties": false},
+              "boot": {"type": "object", "properties": {"name": {"type": "string"}}, "oneOf": [
+                  {"title": "From NBD", "properties": {"kind": {"const": "nbd"}, "port": {"type": "integer"}}, "required": ["kind", "port"]},
+                  {"title": "From a URL", "properties": {"kind": {"const": "url"}, "url": {"type": "string"}}, "required": ["kind", "url"]}]},
+              "rules": {"type": "array", "items": {"type": "object", "properties": {"port": {"type": "integer"}}}},
+              "use-password": {"type": "boolean", "default": true},
+              "mode": {"enum": ["a", "b"], "enumTitles": ["Mode A", "Mode B"], "default": "a"},
+              "anything": {}}}""";
+
+    @Test
+    void everyKindOfFieldReadsBackWhatIsWritten() throws Exception {
+        ParameterForm form = form(SCHEMA);
+        Parameters given = Parameters.of(Map.of(
+                "admin-password", "hunter2",
+                "nat-rules", List.of(BigInteger.valueOf(22), BigInteger.valueOf(8080)),
+                "external-disk", Map.of("data", Map.of("size", BigInteger.TEN)),
+                "boot", Map.of("name", "first", "kind", "url", "url", "http://x/y"),
+                "rules", List.of(Map.of("port", BigInteger.ONE)),
+                "use-password", false,
+                "mode", "b",
+                "anything", "free text"));
+        form.setParameters(given);
+        assertEquals(given, form.parameters());
+        assertTrue(form.valid().getValue(), form.problems().getValue().toString());
+
+        assertInstanceOf(Table.class, form.controlAt("/external-disk").orElseThrow(), "pattern properties are a name/value table");
+        assertInstanceOf(org.eclipse.swt.widgets.List.class, form.controlAt("/nat-rules").orElseThrow());
+        Combo boot = (Combo) form.controlAt("/boot").orElseThrow();
+        assertEquals("From a URL", boot.getText(), "the variant the value was written for is chosen");
+        Combo mode = (Combo) form.controlAt("/mode").orElseThrow();
+        assertEquals("Mode B", mode.getText());
+        assertEquals("(default: Mode A)", mode.getItem(0), "the empty first choice names the default");
+        assertTrue(((Text) form.controlAt("/rules").orElseThrow()).getText().contains("\"port\""), "a list of objects is JSON");
+    }
+
+    @Test
+    void aSecretIsMaskedUntilRevealedAndAFlagNamedLikeOneIsNot() throws Exception {
+        ParameterForm form = form(SCHEMA);
+        Text password = (Text) form.controlAt("/admin-password").orElseThrow();
+        char mask = password.getEchoChar();
+        assertTrue(mask != '\0', "masked");
+        Button reveal = (Button) ((Composite) password.getParent()).getChildren()[1];
+        reveal.setSelection(true);
+        reveal.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        assertEquals('\0', password.getEchoChar());
+        reveal.setSelection(false);
+        reveal.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        assertEquals(mask, password.getEchoChar(), "masked again");
+        assertInstanceOf(Button.class, form.controlAt("/use-password").orElseThrow(), "a boolean is a check box, not a masked text");
+    }
+
+    @Test
+    void choosingAnotherVariantSwapsItsFieldsAndKeepsTheSharedOnes() throws Exception {
+        ParameterForm form = form(SCHEMA);
+        form.setParameters(Parameters.of(Map.of("boot", Map.of("name", "first", "kind", "nbd", "port", BigInteger.TEN))));
+        Combo boot = (Combo) form.controlAt("/boot").orElseThrow();
+        assertEquals("From NBD", boot.getText());
+        assertTrue(form.controlAt("/boot/port").isPresent());
+        boot.select(2);
+        boot.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        assertFalse(form.controlAt("/boot/port").isPresent(), "the NBD fields are gone");
+        assertTrue(form.controlAt("/boot/url").isPresent());
+        assertEquals("first", ((Text) form.controlAt("/boot/name").orElseThrow()).getText(), "the shared field keeps its value");
+        assertEquals("url", ((Map<?, ?>) form.parameters().get("boot").orElseThrow()).get("kind"), "the chosen variant's constant is given");
+        assertFalse(form.valid().getValue(), "the URL variant's url is required");
+        assertTrue(form.problems().getValue().stream().anyMatch(p -> p.pointer().equals("/boot/url")), form.problems().getValue().toString());
+        assertTrue(form.problems().getValue().stream().noneMatch(p -> p.pointer().equals("/boot/port")),
+                "only the chosen variant's problems are said: " + form.problems().getValue());
+    }
+
+    @Test
+    void aParameterNoFieldShowsIsKeptAndReportedAndAKeywordTheFormCannotShowFallsBackToJson() throws Exception {
+        ParameterForm form = form("""
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "unevaluatedProperties": false,
+                 "properties": {"odd": {"type": ["string", "integer"], "x-unknown-keyword": 1}}}""");
+        form.setParameters(Parameters.of(Map.of("odd", BigInteger.TWO, "stray", "x")));
+        assertEquals(Parameters.of(Map.of("odd", BigInteger.TWO, "stray", "x")), form.parameters(), "nothing is lost");
+        assertEquals("/stray", form.problems().getValue().get(0).pointer());
+        Control odd = form.controlAt("/odd").orElseThrow();
+        assertInstanceOf(Text.class, odd);
+        String note = ((Composite) odd.getParent()).getChildren()[1].toString();
+        assertTrue(note.contains("Edited as JSON"), note);
+    }
+}
