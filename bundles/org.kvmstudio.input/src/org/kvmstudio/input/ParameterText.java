@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public final class ParameterText {
 
     private static final ObjectMapper JSON = JsonInput.mapper(false).enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper COMPACT = JsonInput.mapper(false).build();
     private static final ObjectMapper YAML = JsonInput.mapper(true).build();
 
     private ParameterText() {
@@ -58,6 +59,15 @@ public final class ParameterText {
             return JSON.writeValueAsString(parameters.asMap());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("parameters are JSON values", e); // Parameters admits nothing else
+        }
+    }
+
+    /** One value (a parameter's) as compact JSON on one line. */
+    public static String formatValue(Object value) {
+        try {
+            return COMPACT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName(), e);
         }
     }
 

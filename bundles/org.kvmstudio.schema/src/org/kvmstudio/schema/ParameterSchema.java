@@ -127,6 +127,15 @@ public final class ParameterSchema {
         return walked;
     }
 
+    /**
+     * Whether a parameter's name says it holds a secret ({@code vnc-password}, {@code api_key}; not
+     * a {@code public} key): what a schema without a {@code secret} mark, or a value without a schema
+     * (connection parameters), is masked by.
+     */
+    public static boolean secretName(String name) {
+        return FieldModelBuilder.secretByName(name);
+    }
+
     /** @throws InvalidParametersException naming {@code subject} and every problem, when not valid */
     public void check(String subject, Parameters parameters) {
         List<ParameterProblem> problems = validate(parameters);

@@ -3,6 +3,7 @@ package org.kvmstudio.ui.parts;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ArrayContentProvider;
@@ -22,6 +23,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
 
 /**
  * The software releases installed and the software types they offer: the first view of the
@@ -30,16 +32,20 @@ import jakarta.annotation.PostConstruct;
 public class ReleasesPart {
 
     /** One row: a software type of a release. */
-    record Row(String release, SoftwareType type) {
+    record Row(String release, String uri, SoftwareType type) {
     }
 
     private TableViewer viewer;
+
+    @Inject
+    IEventBroker events;
 
     @PostConstruct
     public void createControls(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(8, 8).applyTo(parent);
         Label intro = new Label(parent, SWT.WRAP);
-        intro.setText("Software releases installed in KVM Studio, and the software types you can request from them.");
+        intro.setText("Software releases installed in KVM Studio, and the software types you can request from them. "
+                + "Double-click a type to request it.");
         GridDataFactory.fillDefaults().grab(true, false).applyTo(intro);
 
         viewer = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
@@ -52,6 +58,12 @@ public class ReleasesPart {
         column("Description", 460, r -> r.type().description());
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         viewer.setInput(rows());
+        // a double click starts a request of that type in the request editor
+        viewer.addDoubleClickListener(e -> {
+            if (viewer.getStructuredSelection().getFirstElement() instanceof Row row && row.uri() != null) {
+                events.post(RequestPart.NEW_TOPIC, new String[] {row.uri(), row.type().id()});
+            }
+        });
     }
 
     private void column(String title, int width, java.util.function.Function<Row, String> text) {
@@ -74,9 +86,12 @@ public class ReleasesPart {
                 ReleaseProvider provider = context.getService(ref);
                 try {
                     LoadedRelease release = provider.load();
-                    release.release().types().forEach(t -> rows.add(new Row(release.release().name(), t)));
+                    release.release().types().forEach(t -> rows.add(new Row(release.release().name(), release.release().uri(), t)));
+                    // a type whose schema did not load is listed, with why, rather than hidden
+                    release.problems().forEach(problem -> rows.add(new Row(release.release().name(), null,
+                            new SoftwareType("!", null, "problem", problem, false, 0, null, null, null))));
                 } catch (SchemaLoadException e) {
-                    rows.add(new Row(provider.releaseUri(), new SoftwareType("?", null, "cannot be loaded", e.getMessage(),
+                    rows.add(new Row(provider.releaseUri(), null, new SoftwareType("?", null, "cannot be loaded", e.getMessage(),
                             false, 0, null, null, null)));
                 } finally {
                     context.ungetService(ref);

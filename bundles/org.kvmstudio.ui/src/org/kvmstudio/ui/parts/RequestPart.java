@@ -1,0 +1,315 @@
+package org.kvmstudio.ui.parts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.e4.core.di.annotations.Optional;
+import org.eclipse.e4.ui.di.UIEventTopic;
+import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.jface.dialogs.InputDialog;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.jface.window.Window;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.program.Program;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.kvmstudio.core.Plan;
+import org.kvmstudio.core.Studio;
+import org.kvmstudio.forms.ParameterForm;
+import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.RequestedState;
+import org.kvmstudio.model.SoftwareType;
+import org.kvmstudio.model.StudioException;
+import org.kvmstudio.model.Template;
+import org.kvmstudio.schema.LoadedRelease;
+import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.ui.dialogs.PlanDialog;
+import org.kvmstudio.ui.jobs.StudioJob;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+
+/**
+ * The request editor: a software type, a partition reference, the requested state and the form the
+ * type's schema generates. Review shows the plan (new or changed, host, domain XML) before anything
+ * is sent. Opened on an existing partition it also shows its status and connection parameters.
+ */
+public class RequestPart {
+
+    /** Topic on which a view asks for a new request of a type: the payload is {@code {releaseUri, typeId}}. */
+    public static final String NEW_TOPIC = "kvmstudio/request/new";
+
+    /** A software type offered in the type selector. */
+    record Choice(String releaseUri, SoftwareType type) {
+        String label() {
+            return type.title() + " — " + type.softwareType() + (type.shared() ? " (shared)" : "") + " of " + releaseUri;
+        }
+    }
+
+    @Inject
+    UISynchronize ui;
+
+    private Studio studio;
+    private final List<Choice> choices = new ArrayList<>();
+    private Combo type;
+    private Text reference;
+    private Combo state;
+    private Composite formHolder;
+    private ParameterForm form;
+    private Button review;
+    private Label instanceStatus;
+    private TableViewer connection;
+
+    @PostConstruct
+    public void create(Composite parent, @Optional Studio studio) {
+        this.studio = studio;
+        GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
+        Composite head = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(head);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(head);
+        new Label(head, SWT.NONE).setText("Software type");
+        type = new Combo(head, SWT.READ_ONLY);
+        if (studio != null) {
+            for (LoadedRelease r : studio.releases().releases()) {
+                r.release().types().forEach(t -> choices.add(new Choice(r.release().uri(), t)));
+            }
+        }
+        choices.forEach(c -> type.add(c.label()));
+        type.addListener(SWT.Selection, e -> showForm(Parameters.EMPTY));
+        new Label(head, SWT.NONE).setText("Reference");
+        reference = new Text(head, SWT.BORDER);
+        reference.setMessage("partition reference, e.g. myawesomekvm");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(reference);
+        reference.addListener(SWT.Modify, e -> updateEnablement());
+        new Label(head, SWT.NONE).setText("State");
+        state = new Combo(head, SWT.READ_ONLY);
+        state.setItems(RequestedState.STARTED.slapName(), RequestedState.STOPPED.slapName());
+        state.select(0);
+
+        SashForm sash = new SashForm(parent, SWT.VERTICAL);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(sash);
+        formHolder = new Composite(sash, SWT.NONE);
+        formHolder.setLayout(new org.eclipse.swt.layout.FillLayout());
+        Composite instance = new Composite(sash, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(instance);
+        instanceStatus = new Label(instance, SWT.WRAP);
+        instanceStatus.setText("A new request. Open an instance from the Instances view to see or change it.");
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(instanceStatus);
+        connection = new TableViewer(instance, SWT.BORDER | SWT.FULL_SELECTION);
+        connection.getTable().setHeaderVisible(true);
+        column("Connection parameter", 200, e -> ((Map.Entry<?, ?>) e).getKey().toString());
+        column("Value", 420, e -> ValueText.of(((Map.Entry<?, ?>) e).getKey().toString(), ((Map.Entry<?, ?>) e).getValue()));
+        connection.setContentProvider(ArrayContentProvider.getInstance());
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(connection.getControl());
+        Composite copy = new Composite(instance, SWT.NONE);
+        GridLayoutFactory.fillDefaults().applyTo(copy);
+        GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).applyTo(copy);
+        button(copy, "Copy value", this::copySelected);
+        button(copy, "Open URL", this::openSelected);
+        connection.addDoubleClickListener(e -> openSelected());
+        sash.setWeights(3, 1);
+
+        Composite actions = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(actions);
+        GridDataFactory.fillDefaults().align(SWT.END, SWT.CENTER).applyTo(actions);
+        button(actions, "Save as template…", this::saveTemplate);
+        review = button(actions, "Review and request…", this::review);
+        if (!choices.isEmpty()) {
+            type.select(0);
+            showForm(Parameters.EMPTY);
+        }
+        updateEnablement();
+    }
+
+    private Button button(Composite parent, String label, Runnable run) {
+        Button b = new Button(parent, SWT.PUSH);
+        b.setText(label);
+        b.addListener(SWT.Selection, e -> run.run());
+        GridDataFactory.fillDefaults().applyTo(b);
+        return b;
+    }
+
+    private void column(String title, int width, java.util.function.Function<Object, String> text) {
+        TableViewerColumn c = new TableViewerColumn(connection, SWT.NONE);
+        c.getColumn().setText(title);
+        c.getColumn().setWidth(width);
+        c.setLabelProvider(ColumnLabelProvider.createTextProvider(text));
+    }
+
+    private Choice choice() {
+        int i = type.getSelectionIndex();
+        return i < 0 ? null : choices.get(i);
+    }
+
+    private ParameterSchema schema(Choice c) {
+        return studio.releases().release(c.releaseUri()).inputFor(c.type().softwareType(), c.type().shared());
+    }
+
+    /** Replaces the form by the chosen type's, showing {@code parameters}. */
+    private void showForm(Parameters parameters) {
+        if (form != null) {
+            form.control().dispose();
+            form = null;
+        }
+        Choice c = choice();
+        if (c != null) {
+            try {
+                form = new ParameterForm(formHolder, schema(c));
+                form.setParameters(parameters);
+                form.addChangeListener(this::updateEnablement);
+            } catch (StudioException e) {
+                Label problem = new Label(formHolder, SWT.WRAP);
+                problem.setText("This software type cannot be requested: " + e.getMessage());
+            }
+        }
+        formHolder.layout(true, true);
+        updateEnablement();
+    }
+
+    private void updateEnablement() {
+        if (review == null || review.isDisposed()) {
+            return;
+        }
+        boolean referenceOk;
+        try {
+            InstanceRequest.checkReference(reference.getText());
+            referenceOk = true;
+        } catch (RuntimeException e) {
+            referenceOk = false;
+        }
+        review.setEnabled(studio != null && form != null && referenceOk && Boolean.TRUE.equals(form.valid().getValue()));
+        review.setToolTipText(referenceOk ? null : "Give the partition a reference first");
+    }
+
+    private InstanceRequest request() {
+        Choice c = choice();
+        return new InstanceRequest(c.releaseUri(), reference.getText(), c.type().softwareType(), form.parameters(),
+                c.type().shared(), RequestedState.parse(state.getText()), null);
+    }
+
+    /** The plan first (without touching any host), then the request as a Job. */
+    private void review() {
+        InstanceRequest request;
+        Plan plan;
+        try {
+            request = request();
+            plan = studio.engine().plan(request);
+        } catch (RuntimeException e) {
+            MessageDialog.openError(review.getShell(), "Cannot request", e.getMessage());
+            return;
+        }
+        if (new PlanDialog(review.getShell(), plan).open() != Window.OK) {
+            return;
+        }
+        StudioJob.schedule("Requesting '" + request.reference() + "'", review.getShell(), ui,
+                monitor -> studio.engine().request(request));
+    }
+
+    private void saveTemplate() {
+        Choice c = choice();
+        if (c == null || form == null || studio == null) {
+            return;
+        }
+        InputDialog ask = new InputDialog(review.getShell(), "Save as template",
+                "Template name (letters, digits, '.', '-', '_' or spaces):", reference.getText(), name -> {
+                    try {
+                        Template.checkName(name);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e.getMessage();
+                    }
+                });
+        if (ask.open() != IDialogConstants.OK_ID) {
+            return;
+        }
+        Template template = new Template(ask.getValue(), "", c.releaseUri(), c.type().softwareType(), c.type().shared(),
+                form.parameters());
+        StudioJob.schedule("Saving template '" + template.name() + "'", review.getShell(), ui,
+                monitor -> studio.templates().save(template));
+    }
+
+    /** Shows a partition: its request in the form, its status and what it published. */
+    @Inject
+    @Optional
+    void open(@UIEventTopic(InstancesPart.OPEN_TOPIC) Partition p) {
+        for (int i = 0; i < choices.size(); i++) {
+            Choice c = choices.get(i);
+            if (c.releaseUri().equals(p.releaseUri()) && c.type().softwareType().equals(p.softwareType()) && c.type().shared() == p.shared()) {
+                type.select(i);
+            }
+        }
+        reference.setText(p.reference());
+        state.select(p.requestedState() == RequestedState.STOPPED ? 1 : 0);
+        showForm(p.parameters());
+        instanceStatus.setText("'" + p.reference() + "' (" + p.id() + ") on " + p.host().orElse("no host yet") + ": "
+                + InstanceRows.statusText(p));
+        connection.setInput(p.connectionParameters().asMap().entrySet().toArray());
+        instanceStatus.getParent().layout();
+    }
+
+    /** Starts a new request of a type chosen elsewhere (the Software releases view). */
+    @Inject
+    @Optional
+    void newRequest(@UIEventTopic(NEW_TOPIC) String[] releaseAndType) {
+        for (int i = 0; i < choices.size(); i++) {
+            if (choices.get(i).releaseUri().equals(releaseAndType[0]) && choices.get(i).type().id().equals(releaseAndType[1])) {
+                type.select(i);
+                reference.setText("");
+                connection.setInput(new Object[0]);
+                instanceStatus.setText("A new request of " + choices.get(i).label() + ".");
+                showForm(Parameters.EMPTY);
+            }
+        }
+    }
+
+    private Map.Entry<?, ?> selectedEntry() {
+        Object first = connection.getStructuredSelection().getFirstElement();
+        return first instanceof Map.Entry<?, ?> e ? e : null;
+    }
+
+    private void copySelected() {
+        Map.Entry<?, ?> e = selectedEntry();
+        if (e != null) {
+            Clipboard clipboard = new Clipboard(connection.getControl().getDisplay());
+            try {
+                clipboard.setContents(new Object[] {String.valueOf(e.getValue())}, new Transfer[] {TextTransfer.getInstance()});
+            } finally {
+                clipboard.dispose();
+            }
+        }
+    }
+
+    private void openSelected() {
+        Map.Entry<?, ?> e = selectedEntry();
+        if (e != null && String.valueOf(e.getValue()).matches("(?i)(https?|wss?)://\\S+")) {
+            Program.launch(String.valueOf(e.getValue()));
+        }
+    }
+
+    /** For tests: the form shown, if any. */
+    public ParameterForm form() {
+        return form;
+    }
+
+    Control referenceControl() {
+        return reference;
+    }
+}
