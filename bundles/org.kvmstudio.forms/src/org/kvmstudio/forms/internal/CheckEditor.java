@@ -1,9 +1,7 @@
 package org.kvmstudio.forms.internal;
 
-import org.eclipse.core.databinding.UpdateValueStrategy;
 import org.eclipse.core.databinding.conversion.IConverter;
 import org.eclipse.core.databinding.observable.value.IObservableValue;
-import org.eclipse.core.databinding.observable.value.WritableValue;
 import org.eclipse.jface.databinding.swt.typed.WidgetProperties;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.swt.SWT;
@@ -16,10 +14,9 @@ import org.kvmstudio.schema.Field;
  * A boolean: a check box showing the value, or the default while none is given. Ticking it back to
  * the default gives none again, so a default is never sent.
  */
-final class CheckEditor extends FieldEditor {
+final class CheckEditor extends BoundEditor {
 
     private Button check;
-    private WritableValue<Object> value;
 
     CheckEditor(Field field, String pointer, FormContext context) {
         super(field, pointer, context);
@@ -36,26 +33,13 @@ final class CheckEditor extends FieldEditor {
         check.setToolTipText(tooltip());
         check.setEnabled(!field.readOnly());
         GridDataFactory.swtDefaults().applyTo(check);
-        value = new WritableValue<>(context.realm(), null, Object.class);
         IObservableValue<Boolean> ticked = WidgetProperties.buttonSelection().observe(check);
         IConverter<Boolean, Object> fromTick = IConverter.create(Boolean.class, Object.class,
                 b -> b != null && b == byDefault() ? null : b);
         // a value that is not a boolean (from JSON) shows unticked; the schema reports it
         IConverter<Object, Boolean> toTick = IConverter.create(Object.class, Boolean.class,
                 v -> v == null ? byDefault() : Boolean.TRUE.equals(v));
-        context.bindings().bindValue(ticked, value, UpdateValueStrategy.create(fromTick), UpdateValueStrategy.create(toTick));
-        value.addValueChangeListener(e -> context.changed());
-        decorate(ticked);
-    }
-
-    @Override
-    public Object read() {
-        return value.getValue();
-    }
-
-    @Override
-    public void write(Object v) {
-        value.setValue(v);
+        bind(ticked, fromTick, toTick);
     }
 
     @Override

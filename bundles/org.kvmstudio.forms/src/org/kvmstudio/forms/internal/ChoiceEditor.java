@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.eclipse.core.databinding.UpdateValueStrategy;
 import org.eclipse.core.databinding.conversion.IConverter;
 import org.eclipse.core.databinding.observable.value.IObservableValue;
-import org.eclipse.core.databinding.observable.value.WritableValue;
 import org.eclipse.jface.databinding.swt.typed.WidgetProperties;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.swt.SWT;
@@ -21,10 +19,9 @@ import org.kvmstudio.schema.Field;
  * ("not given"; it names the default when there is one). A value the schema does not list (from a
  * template, from the JSON tab) gets an entry of its own, so it is shown and reported, not lost.
  */
-final class ChoiceEditor extends FieldEditor {
+final class ChoiceEditor extends BoundEditor {
 
     private Combo combo;
-    private WritableValue<Object> value;
     private final List<Field.Choice> choices = new ArrayList<>();
 
     ChoiceEditor(Field field, String pointer, FormContext context) {
@@ -45,14 +42,11 @@ final class ChoiceEditor extends FieldEditor {
         combo.setToolTipText(tooltip());
         combo.setEnabled(!field.readOnly());
         GridDataFactory.swtDefaults().applyTo(combo);
-        value = new WritableValue<>(context.realm(), null, Object.class);
         IObservableValue<Integer> selected = WidgetProperties.singleSelectionIndex().observe(combo);
         IConverter<Integer, Object> fromIndex = IConverter.create(Integer.class, Object.class,
                 i -> i == null || i <= 0 || i > choices.size() ? null : choices.get(i - 1).value());
         IConverter<Object, Integer> toIndex = IConverter.create(Object.class, Integer.class, this::indexOf);
-        context.bindings().bindValue(selected, value, UpdateValueStrategy.create(fromIndex), UpdateValueStrategy.create(toIndex));
-        value.addValueChangeListener(e -> context.changed());
-        decorate(selected);
+        bind(selected, fromIndex, toIndex);
     }
 
     private String title(Object v) {
@@ -72,16 +66,6 @@ final class ChoiceEditor extends FieldEditor {
         choices.add(new Field.Choice(v, Values.text(v) + " (not a choice)"));
         combo.add(choices.get(choices.size() - 1).title());
         return choices.size();
-    }
-
-    @Override
-    public Object read() {
-        return value.getValue();
-    }
-
-    @Override
-    public void write(Object v) {
-        value.setValue(v);
     }
 
     @Override

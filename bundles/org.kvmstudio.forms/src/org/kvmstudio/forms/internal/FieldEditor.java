@@ -7,9 +7,11 @@ import org.eclipse.jface.databinding.fieldassist.ControlDecorationSupport;
 import org.eclipse.jface.databinding.swt.ISWTObservable;
 import org.eclipse.jface.databinding.swt.typed.WidgetProperties;
 import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.kvmstudio.schema.Field;
 
@@ -74,6 +76,28 @@ public abstract class FieldEditor {
         label.setToolTipText(tooltip());
         GridDataFactory.swtDefaults().align(SWT.BEGINNING, SWT.CENTER).indent(8, 0).applyTo(label);
         return label;
+    }
+
+    /** A titled section spanning both columns, itself a two-column grid, for an object's or a variant's fields. */
+    protected Composite section(Composite parent) {
+        Group group = new Group(parent, SWT.NONE);
+        group.setText(field.title() + (field.required() ? " *" : ""));
+        group.setToolTipText(tooltip());
+        GridLayoutFactory.swtDefaults().numColumns(2).applyTo(group);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(8, 0).applyTo(group);
+        return group;
+    }
+
+    /**
+     * The label at the top of a tall input (a list, a table), and the box beside it holding the input
+     * and its buttons in {@code columns} columns.
+     */
+    protected Composite tallInput(Composite parent, int columns) {
+        label(parent).setLayoutData(GridDataFactory.swtDefaults().align(SWT.BEGINNING, SWT.BEGINNING).indent(8, 4).create());
+        Composite box = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(columns).applyTo(box);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(box);
+        return box;
     }
 
     /** The description, then what the schema allows, for the label's and the input's tooltip. */

@@ -1,7 +1,6 @@
 package org.kvmstudio.forms.internal;
 
 import org.eclipse.jface.layout.GridDataFactory;
-import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
@@ -27,10 +26,7 @@ final class JsonEditor extends FieldEditor {
 
     @Override
     public void create(Composite parent) {
-        label(parent).setLayoutData(GridDataFactory.swtDefaults().align(SWT.BEGINNING, SWT.BEGINNING).indent(8, 4).create());
-        Composite box = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().applyTo(box);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(box);
+        Composite box = tallInput(parent, 1);
         text = new Text(box, SWT.BORDER | SWT.MULTI | SWT.V_SCROLL | SWT.WRAP);
         text.setFont(JFaceResources.getTextFont());
         text.setToolTipText(tooltip());

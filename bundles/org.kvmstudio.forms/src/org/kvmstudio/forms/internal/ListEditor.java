@@ -6,7 +6,6 @@ import java.util.List;
 import org.eclipse.core.databinding.observable.list.WritableList;
 import org.eclipse.jface.databinding.viewers.ObservableListContentProvider;
 import org.eclipse.jface.layout.GridDataFactory;
-import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.jface.viewers.ListViewer;
@@ -47,10 +46,7 @@ final class ListEditor extends FieldEditor {
 
     @Override
     public void create(Composite parent) {
-        label(parent).setLayoutData(GridDataFactory.swtDefaults().align(SWT.BEGINNING, SWT.BEGINNING).indent(8, 4).create());
-        Composite box = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(box);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(box);
+        Composite box = tallInput(parent, 2);
         items = new WritableList<>(context.realm(), new ArrayList<>(), Object.class);
         viewer = new ListViewer(box, SWT.BORDER | SWT.MULTI | SWT.V_SCROLL);
         viewer.setContentProvider(new ObservableListContentProvider<>());

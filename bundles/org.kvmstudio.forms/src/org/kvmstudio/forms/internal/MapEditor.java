@@ -11,7 +11,6 @@ import java.util.function.Function;
 import org.eclipse.core.databinding.observable.list.WritableList;
 import org.eclipse.jface.databinding.viewers.ObservableListContentProvider;
 import org.eclipse.jface.layout.GridDataFactory;
-import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.CellEditor;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.EditingSupport;
@@ -55,10 +54,7 @@ final class MapEditor extends FieldEditor {
 
     @Override
     public void create(Composite parent) {
-        label(parent).setLayoutData(GridDataFactory.swtDefaults().align(SWT.BEGINNING, SWT.BEGINNING).indent(8, 4).create());
-        Composite box = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(box);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(box);
+        Composite box = tallInput(parent, 2);
         entries = new WritableList<>(context.realm(), new ArrayList<>(), Entry.class);
         viewer = new TableViewer(box, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
         viewer.getTable().setHeaderVisible(true);

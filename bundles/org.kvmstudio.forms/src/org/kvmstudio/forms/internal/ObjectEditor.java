@@ -8,11 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 import org.eclipse.jface.layout.GridDataFactory;
-import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.Group;
 import org.kvmstudio.schema.Field;
 
 /**
@@ -53,12 +51,7 @@ final class ObjectEditor extends FieldEditor {
     public void create(Composite parent) {
         Composite into = parent;
         if (!inline) {
-            Group group = new Group(parent, SWT.NONE);
-            group.setText(field.title() + (field.required() ? " *" : ""));
-            group.setToolTipText(tooltip());
-            GridLayoutFactory.swtDefaults().numColumns(2).applyTo(group);
-            GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(8, 0).applyTo(group);
-            into = group;
+            into = section(parent);
         }
         section = into;
         Set<String> declared = new LinkedHashSet<>();

@@ -2,10 +2,8 @@ package org.kvmstudio.forms.internal;
 
 import java.math.BigDecimal;
 
-import org.eclipse.core.databinding.UpdateValueStrategy;
 import org.eclipse.core.databinding.conversion.IConverter;
 import org.eclipse.core.databinding.observable.value.IObservableValue;
-import org.eclipse.core.databinding.observable.value.WritableValue;
 import org.eclipse.jface.databinding.swt.typed.WidgetProperties;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -23,11 +21,10 @@ import org.kvmstudio.schema.FieldType;
  * A text, integer or number field: one line, several for SlapOS's {@code textarea}, masked with a
  * reveal toggle for a secret. Up and Down step a number by its {@code multipleOf} within its bounds.
  */
-final class TextEditor extends FieldEditor {
+final class TextEditor extends BoundEditor {
 
     private Text text;
     private Button reveal;
-    private WritableValue<Object> value;
 
     TextEditor(Field field, String pointer, FormContext context) {
         super(field, pointer, context);
@@ -68,19 +65,16 @@ final class TextEditor extends FieldEditor {
                 }
             });
         }
-        value = new WritableValue<>(context.realm(), null, Object.class);
         IObservableValue<String> typed = WidgetProperties.text(SWT.Modify).observe(text);
         IConverter<String, Object> fromText = IConverter.create(String.class, Object.class, t -> Values.parse(t, field.type()));
         IConverter<Object, String> toText = IConverter.create(Object.class, String.class, Values::text);
-        context.bindings().bindValue(typed, value, UpdateValueStrategy.create(fromText), UpdateValueStrategy.create(toText));
-        value.addValueChangeListener(e -> context.changed());
-        decorate(typed);
+        bind(typed, fromText, toText);
     }
 
     /** Up/Down on a number: the next multiple of the step, kept within the bounds. */
     private void step(int direction) {
         BigDecimal step = field.multipleOf().orElse(BigDecimal.ONE);
-        Object current = value.getValue();
+        Object current = value();
         BigDecimal from = current instanceof Number n ? new BigDecimal(n.toString())
                 : field.defaultValue().filter(Number.class::isInstance).map(d -> new BigDecimal(d.toString()))
                         .orElse(field.minimum().orElse(BigDecimal.ZERO));
@@ -96,18 +90,7 @@ final class TextEditor extends FieldEditor {
     }
 
     @Override
-    public Object read() {
-        return value.getValue();
-    }
-
-    @Override
-    public void write(Object v) {
-        value.setValue(v);
-    }
-
-    @Override
     public Control control() {
         return text;
     }
-
 }

@@ -11,7 +11,6 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.Group;
 import org.kvmstudio.schema.Field;
 
 /**
@@ -39,12 +38,7 @@ final class VariantEditor extends FieldEditor {
     public void create(Composite parent) {
         Composite into = parent;
         if (!inline) {
-            Group group = new Group(parent, SWT.NONE);
-            group.setText(field.title() + (field.required() ? " *" : ""));
-            group.setToolTipText(tooltip());
-            GridLayoutFactory.swtDefaults().numColumns(2).applyTo(group);
-            GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(8, 0).applyTo(group);
-            into = group;
+            into = section(parent);
         }
         org.eclipse.swt.widgets.Label label = new org.eclipse.swt.widgets.Label(into, SWT.NONE);
         label.setText(field.exclusiveVariants() ? "One of" : "Any of");
