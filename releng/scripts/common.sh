@@ -54,8 +54,9 @@ find_jdk() {
   die "the build needs a JDK 21 or newer and this distribution packages none (Debian 12 has only 17): install one (README, 'Debian 12', shows how: apt install temurin-21-jdk from Adoptium's repository) or set JAVA_HOME to one"
 }
 
-# Packages for the GUI and its tests: GTK for SWT, Xvfb for a display without a screen, fonts.
-GUI_PACKAGES=(libgtk-3-0 libxtst6 fonts-dejavu-core xvfb x11-utils)
+# Packages for the GUI and its tests: GTK for SWT, WebKitGTK for the console's browser, Xvfb for a
+# display without a screen, fonts.
+GUI_PACKAGES=(libgtk-3-0 libxtst6 fonts-dejavu-core xvfb x11-utils libwebkit2gtk-4.1-0)
 
 # The embedded hypervisor and NBD exports: libvirt's QEMU driver (embedded in KVM Studio, no daemon
 # needed), QEMU, qemu-img and qemu-nbd; xmllint for libvirt's virt-xml-validate.

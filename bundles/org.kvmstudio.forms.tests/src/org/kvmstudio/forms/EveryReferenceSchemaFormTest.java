@@ -23,6 +23,8 @@ import org.kvmstudio.schema.LoadedRelease;
 import org.kvmstudio.schema.ParameterSchema;
 import org.kvmstudio.schema.ReleaseLoader;
 import org.kvmstudio.schema.SchemaSource;
+import org.kvmstudio.testing.swt.Gui;
+
 
 /**
  * Every input schema of the kvm release and of SlapOS's reference folder renders as a form in a

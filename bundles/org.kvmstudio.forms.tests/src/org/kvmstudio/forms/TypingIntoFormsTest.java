@@ -23,6 +23,8 @@ import org.kvmstudio.model.Parameters;
 import org.kvmstudio.release.kvm.KvmRelease;
 import org.kvmstudio.schema.LoadedRelease;
 import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.testing.swt.Gui;
+
 
 /**
  * A person types into the generated forms of the kvm release (real key and mouse events): a wrong

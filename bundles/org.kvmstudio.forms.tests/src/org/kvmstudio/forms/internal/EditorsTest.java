@@ -27,6 +27,7 @@ import org.kvmstudio.model.Parameters;
 import org.kvmstudio.schema.ParameterSchema;
 import org.kvmstudio.schema.ReleaseLoader;
 import org.kvmstudio.schema.SchemaSource;
+import org.kvmstudio.testing.swt.Gui;
 
 /** Each kind of field gets the editor its schema calls for, and gives back what was written into it. */
 class EditorsTest {
@@ -38,10 +39,8 @@ class EditorsTest {
     private ParameterForm form(String json) throws Exception {
         Files.writeString(dir.resolve("input.json"), json);
         ParameterSchema schema = new ReleaseLoader(SchemaSource.directory(dir)).loadSchema("input.json");
-        shell = new Shell(org.eclipse.swt.widgets.Display.getCurrent() == null ? new org.eclipse.swt.widgets.Display()
-                : org.eclipse.swt.widgets.Display.getCurrent());
+        shell = Gui.shell("form", 900, 800);
         shell.setLayout(new FillLayout());
-        shell.setSize(900, 800);
         ParameterForm form = new ParameterForm(shell, schema);
         shell.open();
         return form;

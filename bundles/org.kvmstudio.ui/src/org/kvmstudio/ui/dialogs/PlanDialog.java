@@ -112,6 +112,12 @@ public final class PlanDialog extends TitleAreaDialog {
     }
 
     @Override
+    protected org.eclipse.swt.graphics.Point getInitialSize() {
+        org.eclipse.swt.graphics.Point preferred = super.getInitialSize();
+        return new org.eclipse.swt.graphics.Point(Math.max(preferred.x, 820), Math.max(preferred.y, 700));
+    }
+
+    @Override
     protected void createButtonsForButtonBar(Composite parent) {
         createButton(parent, IDialogConstants.OK_ID, plan.kind() == Plan.Kind.UNCHANGED ? "Request again" : "Request", true);
         createButton(parent, IDialogConstants.CANCEL_ID, IDialogConstants.CANCEL_LABEL, false);

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.e4.ui.workbench.modeling.EPartService;
 import org.eclipse.e4.ui.workbench.modeling.ESelectionService;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -45,8 +46,13 @@ public class InstancesPart {
     UISynchronize ui;
     @Inject
     IEventBroker events;
+    /** The window's services; absent when the part is made outside a workbench window (in a test's Shell). */
     @Inject
+    @Optional
     ESelectionService selection;
+    @Inject
+    @Optional
+    EPartService parts;
 
     private Studio studio;
     private final InstanceRows rows = new InstanceRows();
@@ -60,7 +66,7 @@ public class InstancesPart {
         this.studio = studio;
         GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
         Composite bar = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(bar);
+        GridLayoutFactory.fillDefaults().numColumns(7).applyTo(bar);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(bar);
         Text filter = new Text(bar, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
         filter.setMessage("Filter by reference, type, state, status, host or URL");
@@ -79,6 +85,7 @@ public class InstancesPart {
         action(bar, "Start", () -> setState(RequestedState.STARTED));
         action(bar, "Stop", () -> setState(RequestedState.STOPPED));
         action(bar, "Destroy…", this::destroy);
+        action(bar, "Console", this::console);
         count = new Label(bar, SWT.NONE);
 
         viewer = new TableViewer(parent, SWT.VIRTUAL | SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
@@ -114,7 +121,11 @@ public class InstancesPart {
             }
         });
         viewer.setInput(rows);
-        viewer.addSelectionChangedListener(e -> selection.setSelection(selected()));
+        viewer.addSelectionChangedListener(e -> {
+            if (selection != null) {
+                selection.setSelection(selected());
+            }
+        });
         viewer.addDoubleClickListener(e -> selected().stream().findFirst().ifPresent(p -> events.post(OPEN_TOPIC, p)));
         table.setSortColumn(table.getColumn(0));
         table.setSortDirection(SWT.UP);
@@ -204,6 +215,16 @@ public class InstancesPart {
             for (Partition p : chosen) {
                 studio.engine().destroy(p.id());
             }
+        });
+    }
+
+    /** Shows the first selected instance's screen in the Console view. */
+    private void console() {
+        selected().stream().findFirst().ifPresent(p -> {
+            if (parts != null) { // made (and so listening) before it is told what to show
+                parts.showPart(ConsolePart.ID, EPartService.PartState.VISIBLE);
+            }
+            events.post(ConsolePart.SHOW_TOPIC, p);
         });
     }
 

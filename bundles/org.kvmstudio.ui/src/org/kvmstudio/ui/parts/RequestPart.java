@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.e4.core.di.annotations.Optional;
+import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.e4.ui.di.UIEventTopic;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.jface.dialogs.IDialogConstants;
@@ -32,6 +33,7 @@ import org.eclipse.swt.widgets.Text;
 import org.kvmstudio.core.Plan;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.forms.ParameterForm;
+import org.kvmstudio.model.InstanceListener;
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
@@ -45,6 +47,7 @@ import org.kvmstudio.ui.dialogs.PlanDialog;
 import org.kvmstudio.ui.jobs.StudioJob;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 /**
@@ -66,6 +69,8 @@ public class RequestPart {
 
     @Inject
     UISynchronize ui;
+    @Inject
+    IEventBroker events;
 
     private Studio studio;
     private final List<Choice> choices = new ArrayList<>();
@@ -77,16 +82,29 @@ public class RequestPart {
     private Button review;
     private Label instanceStatus;
     private TableViewer connection;
+    /** The partition the editor shows, followed live; {@code null} for a new request. */
+    private String shownId;
+    private final InstanceListener follow = event -> {
+        if (event.partition().id().equals(shownId)) {
+            ui.asyncExec(() -> {
+                if (!instanceStatus.isDisposed() && event.partition().id().equals(shownId)) {
+                    showInstance(event.partition());
+                }
+            });
+        }
+    };
 
     @PostConstruct
     public void create(Composite parent, @Optional Studio studio) {
         this.studio = studio;
         GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
         Composite head = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(head);
+        // two rows: the type's label is long; the reference must keep room to be typed in
+        GridLayoutFactory.fillDefaults().numColumns(4).applyTo(head);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(head);
         new Label(head, SWT.NONE).setText("Software type");
         type = new Combo(head, SWT.READ_ONLY);
+        GridDataFactory.fillDefaults().grab(true, false).span(3, 1).applyTo(type);
         if (studio != null) {
             for (LoadedRelease r : studio.releases().releases()) {
                 r.release().types().forEach(t -> choices.add(new Choice(r.release().uri(), t)));
@@ -97,7 +115,7 @@ public class RequestPart {
         new Label(head, SWT.NONE).setText("Reference");
         reference = new Text(head, SWT.BORDER);
         reference.setMessage("partition reference, e.g. myawesomekvm");
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(reference);
+        GridDataFactory.fillDefaults().grab(true, false).hint(180, SWT.DEFAULT).applyTo(reference);
         reference.addListener(SWT.Modify, e -> updateEnablement());
         new Label(head, SWT.NONE).setText("State");
         state = new Combo(head, SWT.READ_ONLY);
@@ -137,6 +155,32 @@ public class RequestPart {
             showForm(Parameters.EMPTY);
         }
         updateEnablement();
+        if (studio != null) {
+            studio.engine().addListener(follow);
+        }
+    }
+
+    @PreDestroy
+    void dispose() {
+        if (studio != null) {
+            studio.engine().removeListener(follow);
+        }
+    }
+
+    /** A partition's status and what it published (secrets included, masked), as they are now. */
+    private void showInstance(Partition p) {
+        instanceStatus.setText("'" + p.reference() + "' (" + p.id() + ") on " + p.host().orElse("no host yet") + ": "
+                + InstanceRows.statusText(p));
+        connection.setInput(studio.engine().allConnectionParameters(p).asMap().entrySet().toArray());
+        instanceStatus.getParent().layout();
+    }
+
+    /** The editor shows a new request again: nothing is followed. */
+    private void showNew(String what) {
+        shownId = null;
+        reference.setText("");
+        connection.setInput(new Object[0]);
+        instanceStatus.setText(what);
     }
 
     private Button button(Composite parent, String label, Runnable run) {
@@ -219,8 +263,15 @@ public class RequestPart {
         if (new PlanDialog(review.getShell(), plan).open() != Window.OK) {
             return;
         }
-        StudioJob.schedule("Requesting '" + request.reference() + "'", review.getShell(), ui,
-                monitor -> studio.engine().request(request));
+        StudioJob.schedule("Requesting '" + request.reference() + "'", review.getShell(), ui, monitor -> {
+            Partition requested = studio.engine().request(request);
+            ui.asyncExec(() -> { // the editor now follows the instance it requested
+                if (!instanceStatus.isDisposed()) {
+                    shownId = requested.id();
+                    showInstance(requested);
+                }
+            });
+        });
     }
 
     private void saveTemplate() {
@@ -242,8 +293,10 @@ public class RequestPart {
         }
         Template template = new Template(ask.getValue(), "", c.releaseUri(), c.type().softwareType(), c.type().shared(),
                 form.parameters());
-        StudioJob.schedule("Saving template '" + template.name() + "'", review.getShell(), ui,
-                monitor -> studio.templates().save(template));
+        StudioJob.schedule("Saving template '" + template.name() + "'", review.getShell(), ui, monitor -> {
+            studio.templates().save(template);
+            events.post(TemplatesPart.CHANGED_TOPIC, template.name());
+        });
     }
 
     /** Shows a partition: its request in the form, its status and what it published. */
@@ -259,10 +312,8 @@ public class RequestPart {
         reference.setText(p.reference());
         state.select(p.requestedState() == RequestedState.STOPPED ? 1 : 0);
         showForm(p.parameters());
-        instanceStatus.setText("'" + p.reference() + "' (" + p.id() + ") on " + p.host().orElse("no host yet") + ": "
-                + InstanceRows.statusText(p));
-        connection.setInput(p.connectionParameters().asMap().entrySet().toArray());
-        instanceStatus.getParent().layout();
+        shownId = p.id();
+        showInstance(p);
     }
 
     /** Starts a new request of a type chosen elsewhere (the Software releases view). */
@@ -272,12 +323,29 @@ public class RequestPart {
         for (int i = 0; i < choices.size(); i++) {
             if (choices.get(i).releaseUri().equals(releaseAndType[0]) && choices.get(i).type().id().equals(releaseAndType[1])) {
                 type.select(i);
-                reference.setText("");
-                connection.setInput(new Object[0]);
-                instanceStatus.setText("A new request of " + choices.get(i).label() + ".");
+                showNew("A new request of " + choices.get(i).label() + ".");
                 showForm(Parameters.EMPTY);
             }
         }
+    }
+
+    /** Fills the editor from a template, for a new partition: its type and parameters, no reference yet. */
+    @Inject
+    @Optional
+    void applyTemplate(@UIEventTopic(TemplatesPart.APPLY_TOPIC) Template template) {
+        for (int i = 0; i < choices.size(); i++) {
+            Choice c = choices.get(i);
+            if (c.releaseUri().equals(template.releaseUri()) && c.type().softwareType().equals(template.softwareType())
+                    && c.type().shared() == template.shared()) {
+                type.select(i);
+                showNew("A new request from the template '" + template.name() + "'. Give it a reference.");
+                showForm(template.parameters());
+                reference.setFocus();
+                return;
+            }
+        }
+        MessageDialog.openError(review.getShell(), "Apply template", "The template '" + template.name() + "' is for "
+                + template.softwareType() + " of " + template.releaseUri() + ", which is not installed.");
     }
 
     private Map.Entry<?, ?> selectedEntry() {
@@ -311,5 +379,9 @@ public class RequestPart {
 
     Control referenceControl() {
         return reference;
+    }
+
+    Button reviewButton() {
+        return review;
     }
 }

@@ -1,0 +1,382 @@
+package org.kvmstudio.ui.parts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.e4.core.contexts.ContextInjectionFactory;
+import org.eclipse.e4.core.contexts.EclipseContextFactory;
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kvmstudio.core.Studio;
+import org.kvmstudio.core.StudioService;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.RequestedState;
+import org.kvmstudio.model.Status;
+import org.kvmstudio.testing.swt.Gui;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The seed's examples done from the GUI alone, on the embedded default with real libvirt, QEMU and
+ * qemu-nbd and the tiny real guest: an NBD export and a KVM booting from it are requested through
+ * the generated forms (the plan shows the domain XML first), both reach running in Instances, the
+ * console shows the guest's screen, a template is saved and applied, and the KVM is destroyed.
+ * The views are the application's parts, made by e4 injection in a Shell; every step is real key
+ * and mouse events.
+ */
+class WorkbenchTest {
+
+    private static StudioService service;
+    private static Studio studio;
+    private static Shell shell;
+    private static IEclipseContext window;
+    private static final List<String> unexpectedDialogs = new ArrayList<>();
+    private static boolean expectingDialog;
+
+    private ReleasesPart releases;
+    private InstancesPart instances;
+    private RequestPart request;
+    private TemplatesPart templates;
+    private ConsolePart console;
+    private Composite releasesHolder;
+    private Composite instancesHolder;
+    private Composite templatesHolder;
+
+    @BeforeAll
+    static void openWorkspace() throws Exception {
+        BundleContext bundles = FrameworkUtil.getBundle(WorkbenchTest.class).getBundleContext();
+        ServiceTracker<StudioService, StudioService> tracker = new ServiceTracker<>(bundles, StudioService.class, null);
+        tracker.open();
+        service = tracker.waitForService(30_000);
+        assertTrue(service != null, "the studio service started");
+        System.setProperty("kvmstudio.libvirt.dispatchedByGtk", "true"); // as the application: GTK iterates GLib here
+        Display display = Gui.display();
+        Path dir = Files.createDirectories(Path.of("/tmp", "kui-" + ProcessHandle.current().pid()));
+        studio = service.open(dir.resolve("ws"));
+        studio.startController();
+        window = EclipseContextFactory.getServiceContext(bundles).createChild("test window");
+        window.set(Display.class, display);
+        window.set(UISynchronize.class, new UISynchronize() {
+            @Override
+            public void syncExec(Runnable r) {
+                display.syncExec(r);
+            }
+
+            @Override
+            public void asyncExec(Runnable r) {
+                display.asyncExec(r);
+            }
+
+            @Override
+            protected boolean isUIThread(Thread thread) {
+                return display.getThread() == thread;
+            }
+
+            @Override
+            protected void showBusyWhile(Runnable r) {
+                r.run();
+            }
+
+            @Override
+            protected boolean dispatchEvents() {
+                return display.readAndDispatch();
+            }
+        });
+        window.set(Studio.class, studio);
+        // as E4Application does: the context injected into DI's own suppliers (@UIEventTopic's needs UISynchronize)
+        ContextInjectionFactory.setDefault(window);
+        shell = Gui.shell("KVM Studio", 1280, 900);
+        shell.setLayout(new FillLayout());
+        guardDialogs(display);
+    }
+
+    /** A dialog no step expects (an error from a job) is noted and closed, so the test fails instead of hanging. */
+    private static void guardDialogs(Display display) {
+        display.timerExec(1000, new Runnable() {
+            @Override
+            public void run() {
+                if (shell.isDisposed()) {
+                    return;
+                }
+                for (Shell s : display.getShells()) {
+                    if (s != shell && s.isVisible() && !expectingDialog) {
+                        StringBuilder text = new StringBuilder(s.getText());
+                        Gui.find(s, org.eclipse.swt.widgets.Label.class, l -> true).forEach(l -> text.append(" | ").append(l.getText()));
+                        unexpectedDialogs.add(text.toString());
+                        s.close();
+                    }
+                }
+                display.timerExec(1000, this);
+            }
+        });
+    }
+
+    private <T> T part(Class<T> type, Composite holder) {
+        IEclipseContext context = window.createChild(type.getSimpleName());
+        context.set(Composite.class, holder);
+        return ContextInjectionFactory.make(type, context);
+    }
+
+    private static Composite holder(Composite parent) {
+        Composite c = new Composite(parent, SWT.BORDER);
+        c.setLayout(new FillLayout());
+        return c;
+    }
+
+    private void openViews() {
+        SashForm columns = new SashForm(shell, SWT.HORIZONTAL);
+        SashForm left = new SashForm(columns, SWT.VERTICAL);
+        releasesHolder = holder(left);
+        templatesHolder = holder(left);
+        SashForm middle = new SashForm(columns, SWT.VERTICAL);
+        instancesHolder = holder(middle);
+        Composite requestHolder = holder(middle);
+        Composite consoleHolder = holder(columns);
+        releases = part(ReleasesPart.class, releasesHolder);
+        templates = part(TemplatesPart.class, templatesHolder);
+        instances = part(InstancesPart.class, instancesHolder);
+        request = part(RequestPart.class, requestHolder);
+        console = part(ConsolePart.class, consoleHolder);
+        columns.setWeights(22, 50, 28);
+        middle.setWeights(35, 65);
+        shell.open();
+        shell.forceActive();
+        Gui.pump(300);
+    }
+
+    @Test
+    void theSeedsExamplesFromTheGuiAlone() throws Exception {
+        Path guest = guest();
+        openViews();
+        try {
+            seedsExamples(guest);
+        } catch (AssertionError | RuntimeException e) {
+            Gui.save(shell, "workbench-failure"); // what the screen showed when it failed
+            throw new AssertionError(e.getMessage() + "; dialogs closed meanwhile: " + unexpectedDialogs, e);
+        }
+    }
+
+    private void seedsExamples(Path guest) throws Exception {
+        // an NBD export of the guest's boot image, requested through its generated form
+        startRequest("nbd");
+        Gui.typeInto((Text) request.referenceControl(), "mynbd");
+        Path iso = guest.resolve("boot.iso");
+        typeField("/image-url", iso.toUri().toString());
+        typeField("/image-md5sum", md5(iso));
+        Gui.waitUntil("Review is enabled for valid parameters", () -> request.reviewButton().isEnabled());
+        String nbdPlan = reviewAndRequest();
+        assertTrue(nbdPlan.contains("A new nbd partition"), nbdPlan);
+        Partition nbd = waitUntilStarted("mynbd", 120);
+
+        // a KVM booting from that export
+        startRequest("default");
+        Gui.typeInto((Text) request.referenceControl(), "myawesomekvm");
+        typeField("/nbd-host", String.valueOf(nbd.connectionParameters().get("nbd-host").orElseThrow()));
+        typeField("/nbd-port", String.valueOf(nbd.connectionParameters().get("nbd-port").orElseThrow()));
+        typeField("/ram-size", "512");
+        typeField("/disk-size", "1");
+        Gui.waitUntil("Review is enabled", () -> request.reviewButton().isEnabled());
+        String kvmPlan = reviewAndRequest();
+        assertTrue(kvmPlan.contains("<domain") && kvmPlan.contains("nbd"), "the plan shows the domain XML: " + kvmPlan);
+        Partition kvm = waitUntilStarted("myawesomekvm", 240);
+        Gui.waitUntil("both instances show as started in Instances", 10_000, () -> instances.rows().shown().stream()
+                .filter(p -> p.status().phase() == Status.Phase.STARTED).count() >= 2);
+        Gui.save(shell, "workbench");
+        // the editor follows the KVM it requested: its connection parameters, the VNC password masked
+        Table published = Gui.find(request.reviewButton().getParent().getParent(), Table.class,
+                t -> t.getColumnCount() == 2 && t.getColumn(0).getText().equals("Connection parameter")).get(0);
+        Gui.waitUntil("the KVM's connection parameters are shown", 10_000, () -> rowText(published, "backend-url").startsWith("ws://"));
+        assertEquals("••••••••", rowText(published, "password"), "the VNC password is masked");
+
+        // its console, through noVNC in the SWT browser
+        selectInstance("myawesomekvm");
+        Gui.click(button(instancesHolder, "Console"));
+        assertTrue(console.browser() != null, "WebKitGTK is installed for the console");
+        Gui.waitUntil("noVNC connects to the guest's VNC websocket", 60_000,
+                () -> "connected".equals(console.browser().evaluate("return document.body.dataset.state")));
+        // the canvas noVNC draws the guest's screen on, where the page lays it out, in screen pixels
+        Gui.waitUntil("the guest's screen (SeaBIOS and boot loader text) shows in the console", 60_000, () -> {
+            Object box = console.browser().evaluate("const c = document.querySelector('canvas');"
+                    + " if (!c || c.width < 100) return null; const r = c.getBoundingClientRect();"
+                    + " return [r.left, r.top, r.width, r.height];");
+            if (!(box instanceof Object[] r)) {
+                return false;
+            }
+            Rectangle canvas = new Rectangle(((Number) r[0]).intValue(), ((Number) r[1]).intValue(),
+                    ((Number) r[2]).intValue(), ((Number) r[3]).intValue());
+            ImageData screen = Gui.screenshot(console.browser(), 0);
+            return Gui.brightPixels(screen, canvas) > 200 && Gui.darkPixels(screen, canvas) > canvas.width * canvas.height / 2;
+        });
+        Gui.save(shell, "workbench-console");
+
+        // the KVM's parameters saved as a template, then applied to a new request
+        Map<String, Object> kvmParameters = request.form().parameters().asMap();
+        expectingDialog = true;
+        Gui.onNextDialog(shell, dialog -> {
+            Text name = Gui.find(dialog, Text.class, t -> true).get(0);
+            Gui.typeInto(name, "small-vm");
+            Gui.click(button(dialog, "OK"));
+        });
+        Gui.click(button(request.reviewButton().getParent(), "Save as template…"));
+        Gui.waitUntil("the template is listed", 10_000, () -> studio.templates().template("small-vm").isPresent()
+                && ((Table) Gui.find(templatesHolder, Table.class, t -> true).get(0)).getItemCount() == 1);
+        expectingDialog = false;
+        Table templateTable = Gui.find(templatesHolder, Table.class, t -> true).get(0);
+        Gui.clickRow(templateTable, 0, 1);
+        Gui.click(button(templatesHolder, "Apply"));
+        Gui.waitUntil("the template fills the request editor", () -> ((Text) request.referenceControl()).getText().isEmpty()
+                && request.form().parameters().asMap().equals(kvmParameters));
+
+        // the KVM destroyed from Instances
+        selectInstance("myawesomekvm");
+        expectingDialog = true;
+        Gui.onNextDialog(shell, dialog -> Gui.click(button(dialog, "OK")));
+        Gui.click(button(instancesHolder, "Destroy…"));
+        Gui.waitUntil("the KVM is destroyed", 120_000, () -> studio.engine().instance("myawesomekvm")
+                .map(p -> p.requestedState() == RequestedState.DESTROYED && p.isReady()).orElse(true));
+        expectingDialog = false;
+        assertEquals(List.of(), unexpectedDialogs, "no error was shown");
+        assertTrue(studio.engine().instance("myawesomekvm").isEmpty() || kvm.id().equals(studio.engine()
+                .instance("myawesomekvm").get().id()));
+    }
+
+    private void startRequest(String typeId) {
+        Table table = Gui.find(releasesHolder, Table.class, t -> true).get(0);
+        int row = -1;
+        for (int i = 0; i < table.getItemCount(); i++) {
+            if (table.getItem(i).getText(1).equals(typeId)) {
+                row = i;
+            }
+        }
+        assertTrue(row >= 0, "the Software releases view lists " + typeId);
+        Gui.clickRow(table, row, 1);
+        Gui.key('\r', SWT.CR); // Enter on a row opens it, as a double click does
+        Gui.waitUntil("the request editor shows the form of " + typeId, () -> request.form() != null
+                && request.form().schema().location().contains(typeId.equals("default") ? "instance-kvm-input" : "instance-" + typeId));
+    }
+
+    private void typeField(String pointer, String value) {
+        Text text = (Text) request.form().controlAt(pointer).orElseThrow(() -> new AssertionError("no input at " + pointer));
+        Gui.typeInto(text, value);
+        Gui.waitUntil(pointer + " shows what was typed", () -> text.getText().equals(value));
+    }
+
+    /** Clicks Review, reads the plan, clicks Request; returns the plan's title and domain XML. */
+    private String reviewAndRequest() {
+        AtomicReference<String> plan = new AtomicReference<>();
+        expectingDialog = true;
+        Gui.onNextDialog(shell, dialog -> {
+            StringBuilder seen = new StringBuilder();
+            Gui.find(dialog, org.eclipse.swt.widgets.Label.class, l -> true).forEach(l -> seen.append(l.getText()).append('\n'));
+            Gui.find(dialog, Text.class, t -> true).forEach(t -> seen.append(t.getText()).append('\n'));
+            seen.append(dialog.getText());
+            try {
+                Gui.save(dialog, "plan-" + (plan.hashCode() & 0xff));
+            } catch (Exception e) {
+                seen.append("(no screenshot: ").append(e).append(')');
+            }
+            plan.set(seen.toString());
+            Gui.click(button(dialog, "Request"));
+        });
+        Gui.click(request.reviewButton());
+        Gui.waitUntil("the plan was shown and accepted", 20_000, () -> plan.get() != null && Display.getCurrent().getShells().length == 1);
+        expectingDialog = false;
+        return plan.get();
+    }
+
+    private Partition waitUntilStarted(String reference, int seconds) {
+        Gui.waitUntil(reference + " is started", seconds * 1000L, () -> studio.engine().instance(reference)
+                .map(p -> p.isReady() && p.status().phase() == Status.Phase.STARTED).orElse(false));
+        Gui.waitUntil(reference + " shows in Instances", () -> instances.rows().shown().stream()
+                .anyMatch(p -> p.reference().equals(reference) && p.status().phase() == Status.Phase.STARTED));
+        return studio.engine().instance(reference).orElseThrow();
+    }
+
+    private void selectInstance(String reference) {
+        List<Partition> shown = instances.rows().shown();
+        for (int i = 0; i < shown.size(); i++) {
+            if (shown.get(i).reference().equals(reference)) {
+                Gui.clickRow(instances.table(), i, 1);
+                int row = i;
+                Gui.waitUntil(reference + " is selected", () -> instances.table().isSelected(row));
+                return;
+            }
+        }
+        throw new AssertionError(reference + " is not in Instances");
+    }
+
+    private static String rowText(Table table, String name) {
+        for (int i = 0; i < table.getItemCount(); i++) {
+            if (table.getItem(i).getText(0).equals(name)) {
+                return table.getItem(i).getText(1);
+            }
+        }
+        return "";
+    }
+
+    private static Button button(Composite root, String label) {
+        List<Button> found = Gui.find(root, Button.class, b -> label.equals(b.getText()));
+        assertTrue(!found.isEmpty(), "a button " + label);
+        return found.get(0);
+    }
+
+    private static String md5(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
+    }
+
+    /** The tiny guest of releng/scripts/mkguest.sh, built once (the script skips what is done). */
+    private static Path guest() throws Exception {
+        Path dir = Path.of("/tmp/kvmstudio-guest");
+        if (!Files.isRegularFile(dir.resolve("boot.iso"))) {
+            Path root = Path.of(System.getProperty("kvmstudio.root", "."));
+            Process p = new ProcessBuilder(root.resolve("releng/scripts/mkguest.sh").toString(), dir.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0, "mkguest.sh failed:\n" + out);
+        }
+        return dir;
+    }
+
+    @AfterAll
+    static void closeWorkspace() throws Exception {
+        if (shell != null) {
+            shell.dispose();
+        }
+        if (studio != null) {
+            for (Partition p : List.copyOf(studio.engine().partitions())) {
+                if (p.isRoot() && p.requestedState() != RequestedState.DESTROYED) {
+                    studio.engine().destroy(p.id());
+                }
+            }
+            studio.engine().process(new NullProgressMonitor());
+            service.close(studio);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.kvmstudio.ui.parts;
+
+import java.io.IOException;
+import java.net.URI;
+
+import org.eclipse.e4.core.di.annotations.Optional;
+import org.eclipse.e4.ui.di.UIEventTopic;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.SWTError;
+import org.eclipse.swt.browser.Browser;
+import org.eclipse.swt.program.Program;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.kvmstudio.console.ConsoleServer;
+import org.kvmstudio.core.Studio;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+
+/**
+ * A virtual machine's screen through noVNC, in the SWT browser (WebKitGTK). Where no browser engine
+ * is available, a button opens the same page in the system's browser.
+ */
+public class ConsolePart {
+
+    /** Posted with a {@link Partition} to show its console. */
+    public static final String SHOW_TOPIC = "kvmstudio/console/show";
+    public static final String ID = "org.kvmstudio.ui.part.console";
+
+    private Studio studio;
+    private ConsoleServer server;
+    private Browser browser;
+    private Label message;
+    private Button external;
+    private URI lastPage;
+
+    @PostConstruct
+    public void create(Composite parent, @Optional Studio studio) {
+        this.studio = studio;
+        GridLayoutFactory.fillDefaults().margins(4, 4).numColumns(2).applyTo(parent);
+        message = new Label(parent, SWT.WRAP);
+        message.setText("Select a virtual machine in Instances and click Console.");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(message);
+        external = new Button(parent, SWT.PUSH);
+        external.setText("Open in the system browser");
+        external.setEnabled(false);
+        external.addListener(SWT.Selection, e -> openExternally());
+        try {
+            browser = new Browser(parent, SWT.NONE);
+            GridDataFactory.fillDefaults().grab(true, true).span(2, 1).applyTo(browser);
+        } catch (SWTError noEngine) {
+            browser = null;
+            message.setText("No browser engine is available here (" + noEngine.getMessage()
+                    + "): consoles open in the system browser. Install WebKitGTK (libwebkit2gtk-4.1-0) to see them here.");
+        }
+    }
+
+    @Inject
+    @Optional
+    void show(@UIEventTopic(SHOW_TOPIC) Partition partition) {
+        if (studio == null || message.isDisposed()) {
+            return;
+        }
+        Parameters published = studio.engine().allConnectionParameters(partition);
+        java.util.Optional<Object> websocket = published.get("backend-url");
+        java.util.Optional<Object> password = published.get("password");
+        if (websocket.isEmpty() || password.isEmpty()) {
+            message.setText("'" + partition.reference() + "' has no console published yet: it shows once the virtual machine runs.");
+            return;
+        }
+        try {
+            if (server == null) {
+                server = ConsoleServer.start();
+            }
+            lastPage = server.open(partition.reference(), URI.create(String.valueOf(websocket.get())), String.valueOf(password.get()));
+        } catch (IOException | IllegalArgumentException e) {
+            message.setText("The console of '" + partition.reference() + "' cannot be shown: " + e.getMessage());
+            return;
+        }
+        message.setText("Console of '" + partition.reference() + "' (" + partition.id() + ")");
+        external.setEnabled(true);
+        if (browser != null) {
+            browser.setUrl(lastPage.toString());
+        } else {
+            openExternally();
+        }
+        message.getParent().layout();
+    }
+
+    /** Each link works once: the system browser gets a new one. */
+    private void openExternally() {
+        if (lastPage != null) {
+            Program.launch(lastPage.toString());
+            lastPage = null;
+            external.setEnabled(false);
+        }
+    }
+
+    /** For tests: the browser showing the console, if there is an engine. */
+    public Browser browser() {
+        return browser;
+    }
+
+    @PreDestroy
+    void dispose() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}
