@@ -28,13 +28,16 @@ import org.eclipse.swt.widgets.Text;
 import org.kvmstudio.forms.internal.Editors;
 import org.kvmstudio.forms.internal.FieldEditor;
 import org.kvmstudio.forms.internal.FormContext;
+import org.kvmstudio.forms.internal.Pointers;
 import org.kvmstudio.forms.internal.ProblemText;
 import org.kvmstudio.input.ParameterText;
 import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.InvalidRequestException;
 import org.kvmstudio.model.ParameterProblem;
 import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.StudioException;
 import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.schema.SecretValues;
 
 /**
  * The form of a software type's parameters, generated from its JSON Schema: one input per field,
@@ -47,6 +50,8 @@ import org.kvmstudio.schema.ParameterSchema;
 public final class ParameterForm {
 
     private static final int SUMMARY_LINES = 6;
+    /** What the JSON tab shows for a secret's value; left as it is, the secret keeps its value. */
+    static final String SECRET_KEPT = "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
 
     private final ParameterSchema schema;
     private final Composite top;
@@ -108,7 +113,8 @@ public final class ParameterForm {
 
         TabItem jsonTab = new TabItem(tabs, SWT.NONE);
         jsonTab.setText("JSON");
-        jsonTab.setToolTipText("The same parameters as JSON, for what the form does not show; checked the same way");
+        jsonTab.setToolTipText("The same parameters as JSON, for what the form does not show; checked the same way. "
+                + "A secret shows as " + SECRET_KEPT + " and keeps its value unless you type another.");
         json = new Text(tabs, SWT.MULTI | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
         json.setFont(JFaceResources.getTextFont());
         jsonTab.setControl(json);
@@ -189,6 +195,9 @@ public final class ParameterForm {
     }
 
     private void formChanged() {
+        if (!fromJson) {
+            jsonProblem = null; // an edit in the form wins over a JSON text that did not parse: it is rewritten
+        }
         revalidate();
         if (!fromJson) {
             writeJson();
@@ -201,7 +210,8 @@ public final class ParameterForm {
             return;
         }
         try {
-            Parameters parsed = ParameterText.parse(json.getText(), false, "the JSON text");
+            Parameters parsed = Parameters.of(castMap(SecretValues.unmask(schema, ParameterText.parse(json.getText(), false,
+                    "the JSON text").asMap(), root.read(), SECRET_KEPT)));
             jsonProblem = null;
             fromJson = true;
             try {
@@ -209,7 +219,7 @@ public final class ParameterForm {
             } finally {
                 fromJson = false;
             }
-        } catch (InvalidRequestException | IllegalArgumentException e) {
+        } catch (StudioException | IllegalArgumentException e) {
             jsonProblem = e.getMessage();
             revalidate();
             listeners.forEach(Runnable::run);
@@ -219,8 +229,8 @@ public final class ParameterForm {
     private void writeJson() {
         toJson = true;
         try {
-            json.setText(ParameterText.format(parameters()));
-        } catch (InvalidRequestException | IllegalArgumentException e) {
+            json.setText(ParameterText.format(Parameters.of(castMap(SecretValues.mask(schema, parameters().asMap(), SECRET_KEPT)))));
+        } catch (StudioException | IllegalArgumentException e) {
             // the form holds a value the JSON text cannot show yet; the summary says why
         } finally {
             toJson = false;
@@ -242,7 +252,7 @@ public final class ParameterForm {
         } else if (found.isEmpty()) {
             try {
                 found.addAll(schema.validate(Parameters.of(castMap(values))));
-            } catch (IllegalArgumentException e) { // the model refuses it (too deep, too long): said at the root
+            } catch (IllegalArgumentException | StudioException e) { // the model refuses it (too deep, too long, too big)
                 found.add(new ParameterProblem("", e.getMessage()));
             }
         }
@@ -251,7 +261,7 @@ public final class ParameterForm {
             FieldEditor at = null;
             for (FieldEditor e : editors) {
                 // the deepest editor that shows problems; of two at one place, the inner (an object's table of entries)
-                if (e.decorated() && within(p.pointer(), e.pointer()) && (at == null || e.pointer().length() >= at.pointer().length())) {
+                if (e.decorated() && Pointers.within(p.pointer(), e.pointer()) && (at == null || e.pointer().length() >= at.pointer().length())) {
                     at = e;
                 }
             }
@@ -263,10 +273,6 @@ public final class ParameterForm {
         problems.setValue(List.copyOf(found));
         valid.setValue(found.isEmpty());
         showSummary(found);
-    }
-
-    private static boolean within(String pointer, String prefix) {
-        return prefix.isEmpty() || pointer.equals(prefix) || pointer.startsWith(prefix + "/");
     }
 
     private void showSummary(List<ParameterProblem> found) {

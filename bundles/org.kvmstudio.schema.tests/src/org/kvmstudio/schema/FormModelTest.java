@@ -92,4 +92,16 @@ class FormModelTest {
         assertTrue(s.fieldAt("/disks/Data").isEmpty(), "no pattern matches a capital");
         assertTrue(s.fieldAt("/nowhere").isEmpty());
     }
+
+    @Test
+    void eachItemOfAListIsToldOfTheBranchItFitsNotOfAnotherItemsBranch() throws Exception {
+        ParameterSchema s = schema("""
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {"disks": {"type": "array",
+                  "items": {"oneOf": [
+                    {"type": "object", "properties": {"kind": {"const": "nbd"}, "port": {"type": "integer"}}, "required": ["kind", "port"]},
+                    {"type": "object", "properties": {"kind": {"const": "url"}, "url": {"type": "string"}}, "required": ["kind", "url"]}]}}}}""");
+        var problems = s.validate(Parameters.of(Map.of("disks", java.util.List.of(Map.of("kind", "nbd"), Map.of("kind", "url")))));
+        assertEquals(java.util.List.of("/disks/0/port", "/disks/1/url"), problems.stream().map(p -> p.pointer()).sorted().toList(),
+                problems.toString());
+    }
 }

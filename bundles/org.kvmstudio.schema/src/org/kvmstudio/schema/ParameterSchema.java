@@ -54,7 +54,7 @@ public final class ParameterSchema {
 
     /** Every problem of {@code parameters}, each with the JSON pointer of its parameter; empty when valid. */
     public List<ParameterProblem> validate(Parameters parameters) {
-        return validator.validate(JsonValues.toJson(parameters), this::secretAt);
+        return validator.validate(JsonValues.toJson(parameters), this::secret);
     }
 
     /**
@@ -73,8 +73,11 @@ public final class ParameterSchema {
         }
     }
 
-    /** Whether the parameter at {@code pointer} is one the schema marks secret (or lies inside one). */
-    boolean secretAt(String pointer) {
+    /**
+     * Whether the value at a concrete {@code pointer} is secret: the schema marks it (or what it lies
+     * inside) secret, or, where the schema does not describe it, its name says so. Never quote it.
+     */
+    public boolean secret(String pointer) {
         List<String> segments = segments(pointer);
         List<Field> walked;
         try {

@@ -107,6 +107,51 @@ class EditorsTest {
         reveal.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
         assertEquals(mask, password.getEchoChar(), "masked again");
         assertInstanceOf(Button.class, form.controlAt("/use-password").orElseThrow(), "a boolean is a check box, not a masked text");
+
+        form.setParameters(Parameters.of(Map.of("admin-password", "hunter2", "mode", "b")));
+        assertFalse(form.jsonText().getText().contains("hunter2"), "the JSON tab masks it: " + form.jsonText().getText());
+        form.jsonText().setText(form.jsonText().getText().replace("\"b\"", "\"a\""));
+        assertEquals("a", form.parameters().get("mode").orElseThrow(), "an edit in the JSON tab is taken");
+        assertEquals("hunter2", form.parameters().get("admin-password").orElseThrow(), "the masked secret keeps its value");
+    }
+
+    @Test
+    void editsInTheWidgetsGiveTheValuesTyped() throws Exception {
+        ParameterForm form = form("""
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["flag"],
+                 "properties": {
+                  "flag": {"type": "boolean"},
+                  "extra": {"type": "object"},
+                  "boot": {"type": "object", "properties": {"size": {"type": "integer"}}, "oneOf": [
+                      {"title": "Big", "properties": {"size": {"minimum": 10}, "big": {"type": "boolean"}}, "required": ["big"]},
+                      {"title": "Small", "properties": {"size": {"maximum": 9}}}]}}}""");
+        Map<String, Object> extra = Map.of("port", "8080", "on", "true", "n", BigInteger.TEN);
+        form.setParameters(Parameters.of(Map.of("flag", true, "extra", extra,
+                "boot", Map.of("size", BigInteger.valueOf(20), "big", true))));
+        assertEquals(Parameters.of(Map.of("extra", extra)).get("extra").orElseThrow(), form.parameters().get("extra").orElseThrow(),
+                "entries keep their types until edited");
+
+        Button flag = (Button) form.controlAt("/flag").orElseThrow();
+        flag.setSelection(false);
+        flag.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        assertEquals(Boolean.FALSE, form.parameters().get("flag").orElseThrow(), "a required flag with no default can be false");
+
+        Text size = (Text) form.controlAt("/boot/size").orElseThrow();
+        assertEquals(1, Gui.find(shell, Text.class, t -> t.getText().equals("20")).size(), "one input for a name both declare");
+        size.setText("30");
+        assertEquals(30L, ((Number) ((Map<?, ?>) form.parameters().get("boot").orElseThrow()).get("size")).longValue(),
+                "what is typed is what is sent");
+    }
+
+    @Test
+    void aHugeNumberIsAProblemAtOnceNotAFrozenWindow() throws Exception {
+        ParameterForm form = form("""
+                {"type": "object", "properties": {"ratio": {"type": "number"}}}""");
+        long started = System.nanoTime();
+        ((Text) form.controlAt("/ratio").orElseThrow()).setText("1e999999999");
+        assertTrue(System.nanoTime() - started < 2_000_000_000L, "answered at once");
+        assertFalse(form.valid().getValue());
+        assertTrue(form.problems().getValue().get(0).message().contains("out of range"), form.problems().getValue().toString());
     }
 
     @Test

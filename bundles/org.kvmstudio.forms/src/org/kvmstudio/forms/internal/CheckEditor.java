@@ -34,8 +34,9 @@ final class CheckEditor extends BoundEditor {
         check.setEnabled(!field.readOnly());
         GridDataFactory.swtDefaults().applyTo(check);
         IObservableValue<Boolean> ticked = WidgetProperties.buttonSelection().observe(check);
+        // back to the default is "not given"; with no default, unticked is an explicit false (a required flag can be false)
         IConverter<Boolean, Object> fromTick = IConverter.create(Boolean.class, Object.class,
-                b -> b != null && b == byDefault() ? null : b);
+                b -> b != null && field.hasDefault() && b == byDefault() ? null : b);
         // a value that is not a boolean (from JSON) shows unticked; the schema reports it
         IConverter<Object, Boolean> toTick = IConverter.create(Object.class, Boolean.class,
                 v -> v == null ? byDefault() : Boolean.TRUE.equals(v));

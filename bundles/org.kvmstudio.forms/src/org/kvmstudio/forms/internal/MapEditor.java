@@ -30,14 +30,18 @@ import org.kvmstudio.schema.FieldType;
  */
 final class MapEditor extends FieldEditor {
 
-    /** One row; the value as typed. */
+    /** One row: the value as typed, and the value it was given until the user edits it (read back as it was). */
     static final class Entry {
         String name;
         String value;
+        Object given;
+        boolean edited;
 
-        Entry(String name, String value) {
+        Entry(String name, String value, Object given, boolean edited) {
             this.name = name;
             this.value = value;
+            this.given = given;
+            this.edited = edited;
         }
     }
 
@@ -61,14 +65,17 @@ final class MapEditor extends FieldEditor {
         viewer.getTable().setLinesVisible(true);
         viewer.getTable().setToolTipText(tooltip());
         column("Name", 140, e -> e.name, (e, v) -> e.name = v);
-        column("Value", 260, e -> e.value, (e, v) -> e.value = v);
+        column("Value", 260, e -> secret(e.name) ? "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022" : e.value, (e, v) -> {
+            e.value = v;
+            e.edited = true;
+        });
         viewer.setContentProvider(new ObservableListContentProvider<>());
         viewer.setInput(entries);
         GridDataFactory.fillDefaults().grab(true, false).hint(300, viewer.getTable().getItemHeight() * 4).span(1, 2)
                 .applyTo(viewer.getControl());
         Button add = new Button(box, SWT.PUSH);
         add.setText("Add");
-        add.addListener(SWT.Selection, e -> entries.add(new Entry(freshName(), initialValue())));
+        add.addListener(SWT.Selection, e -> entries.add(new Entry(freshName(), initialValue(), null, true)));
         Button remove = new Button(box, SWT.PUSH);
         remove.setText("Remove");
         remove.addListener(SWT.Selection, e -> entries.removeAll(viewer.getStructuredSelection().toList()));
@@ -85,10 +92,11 @@ final class MapEditor extends FieldEditor {
         c.getColumn().setText(title);
         c.getColumn().setWidth(width);
         c.setLabelProvider(ColumnLabelProvider.createTextProvider(e -> get.apply((Entry) e)));
+        TextCellEditor cells = new TextCellEditor(viewer.getTable()); // one per column, not one per edit
         c.setEditingSupport(new EditingSupport(viewer) {
             @Override
             protected CellEditor getCellEditor(Object element) {
-                return new TextCellEditor(viewer.getTable());
+                return cells;
             }
 
             @Override
@@ -98,7 +106,8 @@ final class MapEditor extends FieldEditor {
 
             @Override
             protected Object getValue(Object element) {
-                return get.apply((Entry) element);
+                Entry e = (Entry) element;
+                return title.equals("Value") ? e.value : get.apply(e); // a masked value is edited as it is
             }
 
             @Override
@@ -132,6 +141,12 @@ final class MapEditor extends FieldEditor {
         return v instanceof Map<?, ?> || v instanceof List<?> ? Values.json(v) : Values.text(v);
     }
 
+    /** Whether the entry {@code name}'s value is a secret (by its schema, or by its name): masked in the table. */
+    private boolean secret(String name) {
+        String at = pointer + "/" + Pointers.segment(name);
+        return context.schema().secret(at);
+    }
+
     /** The schema of the entry {@code name}: that of the first pattern it matches, if any. */
     private Field valueField(String name) {
         return context.schema().fieldAt(pointer + "/" + Pointers.segment(name)).orElse(null);
@@ -143,6 +158,10 @@ final class MapEditor extends FieldEditor {
         problem = null;
         Map<String, Object> map = new LinkedHashMap<>();
         for (Entry e : entries) {
+            if (!e.edited) { // as it was given: no round trip through text changes its type
+                map.put(e.name, e.given);
+                continue;
+            }
             Field f = valueField(e.name);
             FieldType type = f == null ? FieldType.ANY : f.type();
             Object v;
@@ -179,7 +198,7 @@ final class MapEditor extends FieldEditor {
         if (v instanceof Map<?, ?> map) {
             map.forEach((k, value) -> {
                 if (!declared.contains(String.valueOf(k))) {
-                    entries.add(new Entry(String.valueOf(k), asText(value)));
+                    entries.add(new Entry(String.valueOf(k), asText(value), value, false));
                 }
             });
         }

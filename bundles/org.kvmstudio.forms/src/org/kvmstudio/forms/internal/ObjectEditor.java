@@ -22,6 +22,7 @@ final class ObjectEditor extends FieldEditor {
 
     private final boolean inline;
     private final boolean keepsOthers;
+    private final Set<String> omitted;
     private final List<FieldEditor> fields = new ArrayList<>();
     private MapEditor others;
     private Composite section;
@@ -32,14 +33,18 @@ final class ObjectEditor extends FieldEditor {
 
     /** @param inline lay the fields out in the parent (the root, a variant's shared part) instead of a section */
     ObjectEditor(Field field, String pointer, FormContext context, boolean inline) {
-        this(field, pointer, context, inline, true);
+        this(field, pointer, context, inline, true, Set.of());
     }
 
-    /** @param keepsOthers whether names no field shows are kept here; a variant's parts leave them to the variant editor */
-    ObjectEditor(Field field, String pointer, FormContext context, boolean inline, boolean keepsOthers) {
+    /**
+     * @param keepsOthers whether names no field shows are kept here; a variant's parts leave them to the variant editor
+     * @param omitted     names another editor of the same object shows (a variant's, the shared fields): one input per name
+     */
+    ObjectEditor(Field field, String pointer, FormContext context, boolean inline, boolean keepsOthers, Set<String> omitted) {
         super(field, pointer, context);
         this.inline = inline;
         this.keepsOthers = keepsOthers;
+        this.omitted = Set.copyOf(omitted);
     }
 
     /** Whether one of this object's fields (or its table of entries) shows {@code name}. */
@@ -57,6 +62,9 @@ final class ObjectEditor extends FieldEditor {
         Set<String> declared = new LinkedHashSet<>();
         for (Field property : field.properties()) {
             declared.add(property.name());
+            if (omitted.contains(property.name())) {
+                continue;
+            }
             FieldEditor editor = Editors.create(property, pointer + "/" + Pointers.segment(property.name()), context);
             editor.create(into);
             fields.add(editor);

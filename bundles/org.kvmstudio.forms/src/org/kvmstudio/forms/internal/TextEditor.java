@@ -10,6 +10,7 @@ import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.events.KeyAdapter;
 import org.eclipse.swt.events.KeyEvent;
+import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
@@ -34,7 +35,7 @@ final class TextEditor extends BoundEditor {
     public void create(Composite parent) {
         label(parent);
         Composite input = parent;
-        if (field.secret() && !field.textarea()) {
+        if (field.secret()) { // the input and its Show toggle side by side
             input = new Composite(parent, SWT.NONE);
             GridLayoutFactory.fillDefaults().numColumns(2).applyTo(input);
             GridDataFactory.fillDefaults().grab(true, false).applyTo(input);
@@ -45,16 +46,29 @@ final class TextEditor extends BoundEditor {
         text.setMessage(Hints.defaultHint(field));
         text.setToolTipText(tooltip());
         text.setEditable(!field.readOnly());
-        GridDataFactory.fillDefaults().grab(true, false).hint(200, field.textarea() ? text.getLineHeight() * 4 : SWT.DEFAULT)
-                .applyTo(text);
-        if (input != parent) {
+        GridData layout = GridDataFactory.fillDefaults().grab(true, false)
+                .hint(200, field.textarea() ? text.getLineHeight() * 4 : SWT.DEFAULT).create();
+        text.setLayoutData(layout);
+        if (field.secret()) {
             reveal = new Button(input, SWT.TOGGLE);
             reveal.setText("Show");
             reveal.setToolTipText("Show or hide the " + field.title());
-            char mask = text.getEchoChar(); // the toolkit's own
-            reveal.addListener(SWT.Selection, e -> text.setEchoChar(reveal.getSelection() ? '\0' : mask));
+            GridDataFactory.swtDefaults().align(SWT.BEGINNING, SWT.BEGINNING).applyTo(reveal);
+            if (field.textarea()) {
+                // several lines cannot be masked character by character: hidden until shown
+                Composite box = input;
+                setShown(layout, false);
+                reveal.addListener(SWT.Selection, e -> {
+                    setShown(layout, reveal.getSelection());
+                    box.getParent().layout(true, true);
+                    context.relayout();
+                });
+            } else {
+                char mask = text.getEchoChar(); // the toolkit's own
+                reveal.addListener(SWT.Selection, e -> text.setEchoChar(reveal.getSelection() ? '\0' : mask));
+            }
         }
-        if (field.type() == FieldType.INTEGER || field.type() == FieldType.NUMBER) {
+        if ((field.type() == FieldType.INTEGER || field.type() == FieldType.NUMBER) && !field.readOnly()) {
             text.addKeyListener(new KeyAdapter() {
                 @Override
                 public void keyPressed(KeyEvent e) {
@@ -69,6 +83,11 @@ final class TextEditor extends BoundEditor {
         IConverter<String, Object> fromText = IConverter.create(String.class, Object.class, t -> Values.parse(t, field.type()));
         IConverter<Object, String> toText = IConverter.create(Object.class, String.class, Values::text);
         bind(typed, fromText, toText);
+    }
+
+    private void setShown(GridData layout, boolean shown) {
+        layout.exclude = !shown;
+        text.setVisible(shown);
     }
 
     /** Up/Down on a number: the next multiple of the step, kept within the bounds. */

@@ -59,7 +59,8 @@ final class Values {
         try {
             return switch (type) {
                 case INTEGER -> new BigInteger(t);
-                case NUMBER -> number(new BigDecimal(t));
+                // as typed: Parameters checks its magnitude before making an integer of it (1e999999999 would take hours)
+                case NUMBER -> new BigDecimal(t);
                 case BOOLEAN -> switch (t.toLowerCase(Locale.ROOT)) {
                     case "true" -> Boolean.TRUE;
                     case "false" -> Boolean.FALSE;
@@ -70,11 +71,6 @@ final class Values {
         } catch (NumberFormatException e) {
             return text;
         }
-    }
-
-    /** A decimal with no fraction is the integer it is (the schema's integer check accepts 2.0, the model keeps 2). */
-    private static Object number(BigDecimal d) {
-        return d.scale() <= 0 ? d.toBigIntegerExact() : d;
     }
 
     /** Any JSON value typed as text. @throws IllegalArgumentException saying what is wrong, without quoting it */

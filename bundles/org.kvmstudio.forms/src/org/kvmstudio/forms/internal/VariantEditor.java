@@ -56,6 +56,7 @@ final class VariantEditor extends FieldEditor {
             if (shared != null && shared.read() instanceof Map<?, ?> common) {
                 common.forEach((k, v) -> carried.put((String) k, v));
             }
+            kept.forEach(carried::putIfAbsent); // names no form shows are kept, as everywhere
             choose(selector.getSelectionIndex() - 1);
             if (chosenIndex >= 0) { // a constant of the chosen variant (its discriminator) has only one value: given
                 field.variants().get(chosenIndex).properties().stream().filter(Field::hasConst)
@@ -66,7 +67,7 @@ final class VariantEditor extends FieldEditor {
             context.changed();
         });
         if (!field.properties().isEmpty()) {
-            shared = new ObjectEditor(field, pointer, context, true, false);
+            shared = new ObjectEditor(field, pointer, context, true, false, java.util.Set.of());
             shared.create(into);
         }
         chosenArea = new Composite(into, SWT.NONE);
@@ -99,8 +100,11 @@ final class VariantEditor extends FieldEditor {
         chosenIndex = index;
         if (index >= 0) {
             Field variant = field.variants().get(index);
+            // a name the shared fields show (a discriminator the parent declares, a field a branch narrows) has one input: theirs
+            java.util.Set<String> sharedNames = new java.util.HashSet<>();
+            field.properties().forEach(p -> sharedNames.add(p.name()));
             chosen = variant.type() == org.kvmstudio.schema.FieldType.OBJECT || !variant.properties().isEmpty()
-                    ? new ObjectEditor(variant, pointer, context, true, false) : Editors.create(variant, pointer, context);
+                    ? new ObjectEditor(variant, pointer, context, true, false, sharedNames) : Editors.create(variant, pointer, context);
             chosen.create(chosenArea);
         }
         selector.select(index + 1);

@@ -35,10 +35,12 @@ final class BestBranch {
                 continue;
             }
             String prefix = path(alternative) + "/";
+            String value = where(alternative);
             Map<Integer, List<Error>> branches = new TreeMap<>();
             for (Error e : kept) {
                 String p = path(e);
-                if (p.startsWith(prefix)) {
+                // items of one array (entries of one map) share the schema's path: their values tell them apart
+                if (p.startsWith(prefix) && (where(e).equals(value) || where(e).startsWith(value + "/"))) {
                     branches.computeIfAbsent(branchIndex(p.substring(prefix.length())), i -> new ArrayList<>()).add(e);
                 }
             }
@@ -64,6 +66,10 @@ final class BestBranch {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    private static String where(Error e) {
+        return ProblemTranslator.pointer(e.getInstanceLocation());
     }
 
     private static String path(Error e) {

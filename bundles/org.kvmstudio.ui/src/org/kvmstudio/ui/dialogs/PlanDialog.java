@@ -22,6 +22,7 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 import org.kvmstudio.core.Plan;
+import org.kvmstudio.schema.ParameterSchema;
 import org.kvmstudio.ui.parts.ValueText;
 
 /**
@@ -36,10 +37,13 @@ public final class PlanDialog extends TitleAreaDialog {
     }
 
     private final Plan plan;
+    private final ParameterSchema schema;
 
-    public PlanDialog(Shell shell, Plan plan) {
+    /** @param schema the request's input schema: which parameters are secret (masked here) */
+    public PlanDialog(Shell shell, Plan plan, ParameterSchema schema) {
         super(shell);
         this.plan = plan;
+        this.schema = schema;
         setShellStyle(getShellStyle() | SWT.RESIZE | SWT.MAX);
     }
 
@@ -94,11 +98,11 @@ public final class PlanDialog extends TitleAreaDialog {
     private List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         if (plan.kind() == Plan.Kind.CHANGED) {
-            new TreeMap<>(plan.changes()).forEach((name, c) -> rows.add(new Row(name, ValueText.of(name, c.before()),
-                    ValueText.of(name, c.after()))));
+            new TreeMap<>(plan.changes()).forEach((name, c) -> rows.add(new Row(name, ValueText.of(schema, name, c.before()),
+                    ValueText.of(schema, name, c.after()))));
         } else {
             for (Map.Entry<String, Object> e : plan.effectiveParameters().asMap().entrySet()) {
-                rows.add(new Row(e.getKey(), "", ValueText.of(e.getKey(), e.getValue())));
+                rows.add(new Row(e.getKey(), "", ValueText.of(schema, e.getKey(), e.getValue())));
             }
         }
         return rows;

@@ -8,11 +8,13 @@ import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.e4.ui.workbench.UIEvents;
 import org.eclipse.e4.ui.workbench.lifecycle.PostContextCreate;
 import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.widgets.Shell;
 import org.kvmstudio.cli.CommandServer;
 import org.kvmstudio.cli.forward.OwnerChannel;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.core.StudioService;
-import org.kvmstudio.workspace.Workspace;
+import org.kvmstudio.ui.preferences.UiPreferences;
 import org.kvmstudio.workspace.WorkspaceLockedException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -22,8 +24,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * The desktop application as the owner of its workspace, as {@code kvmstudio agent} is on a server:
  * it opens (and locks) the workspace, runs the controller that keeps its partitions converged, and
  * serves the commands of {@code kvmstudio} typed meanwhile. The studio is put in the application's
- * context for the views. A workspace another KVM Studio holds is said so, and the window opens
- * without one. (The e4 life-cycle handler, named by the product's {@code lifeCycleURI}.)
+ * context for the views. A workspace another KVM Studio holds is said so, with the choice of
+ * another folder or of no workspace. (The e4 life-cycle handler, named by the product's {@code lifeCycleURI}.)
  */
 public final class WorkspaceOwner {
 
@@ -36,7 +38,7 @@ public final class WorkspaceOwner {
         BundleContext bundles = FrameworkUtil.getBundle(WorkspaceOwner.class).getBundleContext();
         ServiceTracker<StudioService, StudioService> tracker = new ServiceTracker<>(bundles, StudioService.class, null);
         tracker.open();
-        Path workspace = Workspace.defaultLocation();
+        Path workspace = UiPreferences.workspace();
         // libvirt's event loop is GLib's default main context, which SWT iterates on this thread already
         System.setProperty("kvmstudio.libvirt.dispatchedByGtk", "true");
         try {
@@ -44,14 +46,18 @@ public final class WorkspaceOwner {
             if (service == null) {
                 throw new IOException("the studio service did not start");
             }
-            studio = service.open(workspace);
-            studio.startController();
-            channel = CommandServer.serve(studio, false);
-            context.set(Studio.class, studio);
-        } catch (WorkspaceLockedException e) {
-            MessageDialog.openError(null, "Workspace in use", e.getMessage()
-                    + "\n\nKVM Studio opens without it. Close the other KVM Studio (or kvmstudio agent), or start this one "
-                    + "with KVMSTUDIO_WORKSPACE set to another folder.");
+            while (workspace != null && studio == null) {
+                try {
+                    studio = service.open(workspace);
+                } catch (WorkspaceLockedException e) {
+                    workspace = another(workspace, e.getMessage());
+                }
+            }
+            if (studio != null) {
+                studio.startController();
+                channel = CommandServer.serve(studio, false);
+                context.set(Studio.class, studio);
+            }
         } catch (IOException e) {
             MessageDialog.openError(null, "Cannot open the workspace", workspace + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -60,6 +66,30 @@ public final class WorkspaceOwner {
             tracker.close();
         }
         events.subscribe(UIEvents.UILifeCycle.APP_SHUTDOWN_STARTED, event -> close());
+    }
+
+    /**
+     * Another KVM Studio (or {@code kvmstudio agent}) owns {@code workspace}: the user picks another
+     * folder, or opens the window without a workspace ({@code null}).
+     */
+    private static Path another(Path workspace, String why) {
+        MessageDialog ask = new MessageDialog(null, "Workspace in use", null, why + "\n\nOnly one KVM Studio at a time owns a workspace. "
+                + "Choose another folder, or open KVM Studio without a workspace (close the other one first to use this one).",
+                MessageDialog.WARNING, 0, "Choose Another Workspace…", "Open Without a Workspace");
+        if (ask.open() != 0) {
+            return null;
+        }
+        Shell owner = new Shell(); // no window exists yet
+        try {
+            DirectoryDialog choose = new DirectoryDialog(owner);
+            choose.setText("Another workspace");
+            choose.setMessage("A folder for KVM Studio's partitions, hosts and templates (an empty one starts a new workspace)");
+            choose.setFilterPath(workspace.getParent() == null ? null : workspace.getParent().toString());
+            String chosen = choose.open();
+            return chosen == null ? null : Path.of(chosen);
+        } finally {
+            owner.dispose();
+        }
     }
 
     /** Lets go of the workspace when the application ends: guests and exports keep running, the next owner adopts them. */

@@ -38,7 +38,10 @@ public class ConsolePart {
     private Browser browser;
     private Label message;
     private Button external;
-    private URI lastPage;
+    /** The console shown: what a new one-time link for the system browser is made of. */
+    private String title;
+    private URI websocketUrl;
+    private String password;
 
     @PostConstruct
     public void create(Composite parent, @Optional Studio studio) {
@@ -74,31 +77,40 @@ public class ConsolePart {
             message.setText("'" + partition.reference() + "' has no console published yet: it shows once the virtual machine runs.");
             return;
         }
-        try {
-            if (server == null) {
-                server = ConsoleServer.start();
-            }
-            lastPage = server.open(partition.reference(), URI.create(String.valueOf(websocket.get())), String.valueOf(password.get()));
-        } catch (IOException | IllegalArgumentException e) {
-            message.setText("The console of '" + partition.reference() + "' cannot be shown: " + e.getMessage());
+        title = partition.reference();
+        websocketUrl = URI.create(String.valueOf(websocket.get()));
+        this.password = String.valueOf(password.get());
+        URI page = link();
+        if (page == null) {
             return;
         }
         message.setText("Console of '" + partition.reference() + "' (" + partition.id() + ")");
         external.setEnabled(true);
         if (browser != null) {
-            browser.setUrl(lastPage.toString());
+            browser.setUrl(page.toString());
         } else {
-            openExternally();
+            Program.launch(page.toString());
         }
         message.getParent().layout();
     }
 
-    /** Each link works once: the system browser gets a new one. */
+    /** A one-time link to the console shown (each page spends its own), or {@code null} when it cannot be served. */
+    private URI link() {
+        try {
+            if (server == null) {
+                server = ConsoleServer.start();
+            }
+            return server.open(title, websocketUrl, password);
+        } catch (IOException | IllegalArgumentException e) {
+            message.setText("The console of '" + title + "' cannot be shown: " + e.getMessage());
+            return null;
+        }
+    }
+
     private void openExternally() {
-        if (lastPage != null) {
-            Program.launch(lastPage.toString());
-            lastPage = null;
-            external.setEnabled(false);
+        URI page = websocketUrl == null ? null : link();
+        if (page != null) {
+            Program.launch(page.toString());
         }
     }
 

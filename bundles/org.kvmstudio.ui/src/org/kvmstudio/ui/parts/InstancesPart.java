@@ -9,7 +9,6 @@ import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.e4.ui.workbench.modeling.EPartService;
 import org.eclipse.e4.ui.workbench.modeling.ESelectionService;
-import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ILazyContentProvider;
@@ -26,7 +25,6 @@ import org.kvmstudio.core.Studio;
 import org.kvmstudio.model.InstanceListener;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
-import org.kvmstudio.ui.jobs.StudioJob;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -126,7 +124,12 @@ public class InstancesPart {
                 selection.setSelection(selected());
             }
         });
-        viewer.addDoubleClickListener(e -> selected().stream().findFirst().ifPresent(p -> events.post(OPEN_TOPIC, p)));
+        viewer.addDoubleClickListener(e -> selected().stream().findFirst().ifPresent(p -> {
+            if (parts != null) { // made (and so listening) and in front before it is told what to open
+                parts.showPart(RequestPart.ID, EPartService.PartState.ACTIVATE);
+            }
+            events.post(OPEN_TOPIC, p);
+        }));
         table.setSortColumn(table.getColumn(0));
         table.setSortDirection(SWT.UP);
         if (studio != null) {
@@ -188,48 +191,15 @@ public class InstancesPart {
     }
 
     private void setState(RequestedState state) {
-        List<Partition> chosen = selected();
-        if (chosen.isEmpty() || studio == null) {
-            return;
-        }
-        StudioJob.schedule((state == RequestedState.STARTED ? "Starting " : "Stopping ") + names(chosen),
-                viewer.getControl().getShell(), ui, monitor -> {
-                    monitor.beginTask("Requesting", chosen.size());
-                    for (Partition p : chosen) {
-                        if (monitor.isCanceled()) {
-                            return;
-                        }
-                        studio.engine().request(p.request().withState(state));
-                        monitor.worked(1);
-                    }
-                });
+        InstanceActions.setState(studio, selected(), state, viewer.getControl().getShell(), ui);
     }
 
     private void destroy() {
-        List<Partition> chosen = selected();
-        if (chosen.isEmpty() || studio == null || !MessageDialog.openConfirm(viewer.getControl().getShell(), "Destroy",
-                "Destroy " + names(chosen) + "? Their virtual machines are undefined and their disks and files deleted.")) {
-            return;
-        }
-        StudioJob.schedule("Destroying " + names(chosen), viewer.getControl().getShell(), ui, monitor -> {
-            for (Partition p : chosen) {
-                studio.engine().destroy(p.id());
-            }
-        });
+        InstanceActions.destroy(studio, selected(), viewer.getControl().getShell(), ui);
     }
 
-    /** Shows the first selected instance's screen in the Console view. */
     private void console() {
-        selected().stream().findFirst().ifPresent(p -> {
-            if (parts != null) { // made (and so listening) before it is told what to show
-                parts.showPart(ConsolePart.ID, EPartService.PartState.VISIBLE);
-            }
-            events.post(ConsolePart.SHOW_TOPIC, p);
-        });
-    }
-
-    private static String names(List<Partition> partitions) {
-        return partitions.size() == 1 ? "'" + partitions.get(0).reference() + "'" : partitions.size() + " instances";
+        InstanceActions.console(selected(), parts, events);
     }
 
     @PreDestroy

@@ -33,6 +33,7 @@ import org.eclipse.swt.widgets.Text;
 import org.kvmstudio.core.Plan;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.forms.ParameterForm;
+import org.kvmstudio.model.Filter;
 import org.kvmstudio.model.InstanceListener;
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Parameters;
@@ -45,6 +46,7 @@ import org.kvmstudio.schema.LoadedRelease;
 import org.kvmstudio.schema.ParameterSchema;
 import org.kvmstudio.ui.dialogs.PlanDialog;
 import org.kvmstudio.ui.jobs.StudioJob;
+import org.kvmstudio.ui.preferences.UiPreferences;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -59,6 +61,7 @@ public class RequestPart {
 
     /** Topic on which a view asks for a new request of a type: the payload is {@code {releaseUri, typeId}}. */
     public static final String NEW_TOPIC = "kvmstudio/request/new";
+    public static final String ID = "org.kvmstudio.ui.part.request";
 
     /** A software type offered in the type selector. */
     record Choice(String releaseUri, SoftwareType type) {
@@ -82,6 +85,8 @@ public class RequestPart {
     private Button review;
     private Label instanceStatus;
     private TableViewer connection;
+    /** What the shown partition publishes, by its type's output schema (secrets masked by it); {@code null}: names say. */
+    private ParameterSchema outputSchema;
     /** The partition the editor shows, followed live; {@code null} for a new request. */
     private String shownId;
     private final InstanceListener follow = event -> {
@@ -134,7 +139,7 @@ public class RequestPart {
         connection = new TableViewer(instance, SWT.BORDER | SWT.FULL_SELECTION);
         connection.getTable().setHeaderVisible(true);
         column("Connection parameter", 200, e -> ((Map.Entry<?, ?>) e).getKey().toString());
-        column("Value", 420, e -> ValueText.of(((Map.Entry<?, ?>) e).getKey().toString(), ((Map.Entry<?, ?>) e).getValue()));
+        column("Value", 420, e -> ValueText.of(outputSchema, ((Map.Entry<?, ?>) e).getKey().toString(), ((Map.Entry<?, ?>) e).getValue()));
         connection.setContentProvider(ArrayContentProvider.getInstance());
         GridDataFactory.fillDefaults().grab(true, true).applyTo(connection.getControl());
         Composite copy = new Composite(instance, SWT.NONE);
@@ -169,6 +174,8 @@ public class RequestPart {
 
     /** A partition's status and what it published (secrets included, masked), as they are now. */
     private void showInstance(Partition p) {
+        outputSchema = studio.releases().releases().stream().filter(r -> r.release().uri().equals(p.releaseUri())).findFirst()
+                .flatMap(r -> r.release().typeFor(p.softwareType(), p.shared()).flatMap(t -> r.output(t.id()))).orElse(null);
         instanceStatus.setText("'" + p.reference() + "' (" + p.id() + ") on " + p.host().orElse("no host yet") + ": "
                 + InstanceRows.statusText(p));
         connection.setInput(studio.engine().allConnectionParameters(p).asMap().entrySet().toArray());
@@ -245,8 +252,12 @@ public class RequestPart {
 
     private InstanceRequest request() {
         Choice c = choice();
+        // an instance keeps where it is; a new one goes to the default host, when the preferences name one
+        Filter filter = studio.engine().instance(reference.getText()).map(Partition::filter)
+                .orElseGet(() -> UiPreferences.defaultHost().isEmpty() ? Filter.NONE
+                        : Filter.of(Map.of(Filter.COMPUTER_GUID, UiPreferences.defaultHost())));
         return new InstanceRequest(c.releaseUri(), reference.getText(), c.type().softwareType(), form.parameters(),
-                c.type().shared(), RequestedState.parse(state.getText()), null);
+                c.type().shared(), RequestedState.parse(state.getText()), filter);
     }
 
     /** The plan first (without touching any host), then the request as a Job. */
@@ -260,7 +271,7 @@ public class RequestPart {
             MessageDialog.openError(review.getShell(), "Cannot request", e.getMessage());
             return;
         }
-        if (new PlanDialog(review.getShell(), plan).open() != Window.OK) {
+        if (new PlanDialog(review.getShell(), plan, form.schema()).open() != Window.OK) {
             return;
         }
         StudioJob.schedule("Requesting '" + request.reference() + "'", review.getShell(), ui, monitor -> {
@@ -279,6 +290,17 @@ public class RequestPart {
         if (c == null || form == null || studio == null) {
             return;
         }
+        Parameters parameters;
+        try {
+            parameters = form.parameters();
+        } catch (RuntimeException e) {
+            MessageDialog.openError(review.getShell(), "Save as template", e.getMessage());
+            return;
+        }
+        if (!Boolean.TRUE.equals(form.valid().getValue()) && !MessageDialog.openQuestion(review.getShell(), "Save as template",
+                "The parameters have problems (see the top of the form). Save them as a template anyway?")) {
+            return;
+        }
         InputDialog ask = new InputDialog(review.getShell(), "Save as template",
                 "Template name (letters, digits, '.', '-', '_' or spaces):", reference.getText(), name -> {
                     try {
@@ -291,8 +313,7 @@ public class RequestPart {
         if (ask.open() != IDialogConstants.OK_ID) {
             return;
         }
-        Template template = new Template(ask.getValue(), "", c.releaseUri(), c.type().softwareType(), c.type().shared(),
-                form.parameters());
+        Template template = new Template(ask.getValue(), "", c.releaseUri(), c.type().softwareType(), c.type().shared(), parameters);
         StudioJob.schedule("Saving template '" + template.name() + "'", review.getShell(), ui, monitor -> {
             studio.templates().save(template);
             events.post(TemplatesPart.CHANGED_TOPIC, template.name());
@@ -303,12 +324,20 @@ public class RequestPart {
     @Inject
     @Optional
     void open(@UIEventTopic(InstancesPart.OPEN_TOPIC) Partition p) {
+        int found = -1;
         for (int i = 0; i < choices.size(); i++) {
             Choice c = choices.get(i);
             if (c.releaseUri().equals(p.releaseUri()) && c.type().softwareType().equals(p.softwareType()) && c.type().shared() == p.shared()) {
-                type.select(i);
+                found = i;
             }
         }
+        if (found < 0) { // never its parameters in another type's form
+            MessageDialog.openInformation(review.getShell(), "Open instance", "'" + p.reference() + "' is of "
+                    + p.softwareType() + " of " + p.releaseUri() + ", which is not installed: it can be seen in Instances, "
+                    + "stopped or destroyed, not edited.");
+            return;
+        }
+        type.select(found);
         reference.setText(p.reference());
         state.select(p.requestedState() == RequestedState.STOPPED ? 1 : 0);
         showForm(p.parameters());

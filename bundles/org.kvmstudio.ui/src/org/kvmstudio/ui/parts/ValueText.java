@@ -1,24 +1,28 @@
 package org.kvmstudio.ui.parts;
 
+import java.util.Map;
+
 import org.kvmstudio.input.ParameterText;
 import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.schema.SecretValues;
 
-/** A parameter's value as one line of a table: a secret masked, a structure as compact JSON. */
+/** A parameter's value as one line of a table: secrets masked (inside structures too), a structure as compact JSON. */
 public final class ValueText {
+
+    static final String MASK = "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
 
     private ValueText() {
     }
 
-    public static String of(String name, Object value) {
+    /** @param schema the schema the value's parameter set follows, or {@code null} when there is none (the name says) */
+    public static String of(ParameterSchema schema, String name, Object value) {
         if (value == null) {
             return "(not given)";
         }
-        if (ParameterSchema.secretName(name)) {
-            return "••••••••";
+        Object shown = ((Map<?, ?>) SecretValues.mask(schema, Map.of(name, value), MASK)).get(name);
+        if (shown instanceof String || shown instanceof Number || shown instanceof Boolean) {
+            return String.valueOf(shown);
         }
-        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-            return String.valueOf(value);
-        }
-        return ParameterText.formatValue(value);
+        return ParameterText.formatValue(shown);
     }
 }
