@@ -122,7 +122,7 @@ public final class ParameterForm {
 
         root = Editors.root(schema.root(), context);
         root.create(fields);
-        scroller.addListener(SWT.Resize, e -> relayout());
+        scroller.addListener(SWT.Resize, e -> resized());
         top.addDisposeListener(e -> bindings.dispose());
         revalidate();
         writeJson();
@@ -276,9 +276,10 @@ public final class ParameterForm {
     }
 
     private void showSummary(List<ParameterProblem> found) {
+        String text;
         if (found.isEmpty()) {
             summaryIcon.setImage(null);
-            summary.setText("The parameters are valid. Fields left empty take the default shown in them.");
+            text = "The parameters are valid. Fields left empty take the default shown in them.";
         } else {
             summaryIcon.setImage(FieldDecorationRegistry.getDefault().getFieldDecoration(FieldDecorationRegistry.DEC_ERROR).getImage());
             StringBuilder sb = new StringBuilder(found.size() == 1 ? "1 problem:" : found.size() + " problems:");
@@ -290,10 +291,19 @@ public final class ParameterForm {
             if (found.size() > SUMMARY_LINES) {
                 sb.append("\n… and ").append(found.size() - SUMMARY_LINES).append(" more, shown at their fields.");
             }
-            summary.setText(sb.toString());
+            text = sb.toString();
         }
-        summary.getParent().layout(true);
-        top.layout(true);
+        if (text.equals(summary.getText())) {
+            return;
+        }
+        int linesBefore = summary.getText().split("\n", -1).length;
+        summary.setText(text);
+        // the form below moves only when the summary's height changes: laying it out again costs more than anything else here
+        if (text.split("\n", -1).length != linesBefore) {
+            top.layout(new Control[] {summary}, SWT.DEFER);
+        } else {
+            summary.getParent().layout(true);
+        }
     }
 
     private List<FieldEditor> editors() {
@@ -309,10 +319,16 @@ public final class ParameterForm {
         }
     }
 
+    /** After fields came or went (a variant swapped): lay them out again and let the scroller know their size. */
     private void relayout() {
         fields.layout(true, true);
+        resized();
+    }
+
+    /** The scroller's width changed: the fields wrap to it, from the sizes already known. */
+    private void resized() {
         int width = Math.max(scroller.getClientArea().width, 400);
-        scroller.setMinSize(fields.computeSize(width, SWT.DEFAULT));
+        scroller.setMinSize(fields.computeSize(width, SWT.DEFAULT, false));
     }
 
     @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import org.eclipse.e4.ui.workbench.UIEvents;
 import org.eclipse.e4.ui.workbench.lifecycle.PostContextCreate;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.kvmstudio.cli.CommandServer;
 import org.kvmstudio.cli.forward.OwnerChannel;
@@ -29,43 +30,65 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 public final class WorkspaceOwner {
 
-    private Studio studio;
-    private OwnerChannel channel;
+    /** Context key of a sentence on the workspace while there is no studio: being opened, or why there is none. */
+    public static final String WORKSPACE_STATUS = "org.kvmstudio.ui.workspaceStatus";
+
+    private volatile Studio studio;
+    private volatile OwnerChannel channel;
     private StudioService service;
+    private Thread opening;
 
     @PostContextCreate
     void open(IEclipseContext context, IEventBroker events) {
         BundleContext bundles = FrameworkUtil.getBundle(WorkspaceOwner.class).getBundleContext();
         ServiceTracker<StudioService, StudioService> tracker = new ServiceTracker<>(bundles, StudioService.class, null);
         tracker.open();
-        Path workspace = UiPreferences.workspace();
-        // libvirt's event loop is GLib's default main context, which SWT iterates on this thread already
+        // libvirt's event loop is GLib's default main context, which SWT iterates on the UI thread already
         System.setProperty("kvmstudio.libvirt.dispatchedByGtk", "true");
         try {
             service = tracker.waitForService(30_000);
             if (service == null) {
-                throw new IOException("the studio service did not start");
+                MessageDialog.openError(null, "Cannot open the workspace", "The studio service did not start.");
+            } else {
+                openInBackground(UiPreferences.workspace(), context, Display.getCurrent());
             }
-            while (workspace != null && studio == null) {
-                try {
-                    studio = service.open(workspace);
-                } catch (WorkspaceLockedException e) {
-                    workspace = another(workspace, e.getMessage());
-                }
-            }
-            if (studio != null) {
-                studio.startController();
-                channel = CommandServer.serve(studio, false);
-                context.set(Studio.class, studio);
-            }
-        } catch (IOException e) {
-            MessageDialog.openError(null, "Cannot open the workspace", workspace + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             tracker.close();
         }
         events.subscribe(UIEvents.UILifeCycle.APP_SHUTDOWN_STARTED, event -> close());
+    }
+
+    /**
+     * Opens the workspace off the UI thread, so that the window shows at once; the views get the
+     * studio when it is open (e4 injects it into them then). A workspace in use asks for another.
+     */
+    private void openInBackground(Path workspace, IEclipseContext context, Display display) {
+        context.set(WORKSPACE_STATUS, "opening the workspace " + workspace + "…");
+        opening = new Thread(() -> {
+            try {
+                Studio opened = service.open(workspace);
+                opened.startController();
+                studio = opened;
+                channel = CommandServer.serve(opened, false);
+                display.asyncExec(() -> context.set(Studio.class, opened));
+            } catch (WorkspaceLockedException e) {
+                display.asyncExec(() -> {
+                    context.set(WORKSPACE_STATUS, "no workspace: " + workspace + " is in use");
+                    Path other = another(workspace, e.getMessage());
+                    if (other != null) {
+                        openInBackground(other, context, display);
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                display.asyncExec(() -> {
+                    context.set(WORKSPACE_STATUS, "no workspace: " + e.getMessage());
+                    MessageDialog.openError(null, "Cannot open the workspace", workspace + ": " + e.getMessage());
+                });
+            }
+        }, "kvmstudio-open-workspace");
+        opening.start();
     }
 
     /**
@@ -94,6 +117,14 @@ public final class WorkspaceOwner {
 
     /** Lets go of the workspace when the application ends: guests and exports keep running, the next owner adopts them. */
     private void close() {
+        Thread stillOpening = opening;
+        if (stillOpening != null) {
+            try {
+                stillOpening.join(60_000); // a workspace half open is closed once open, not left locked
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (channel != null) {
             channel.close();
             channel = null;

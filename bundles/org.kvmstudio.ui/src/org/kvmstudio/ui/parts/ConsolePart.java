@@ -44,8 +44,7 @@ public class ConsolePart {
     private String password;
 
     @PostConstruct
-    public void create(Composite parent, @Optional Studio studio) {
-        this.studio = studio;
+    public void create(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(4, 4).numColumns(2).applyTo(parent);
         message = new Label(parent, SWT.WRAP);
         message.setText("Select a virtual machine in Instances and click Console.");
@@ -112,6 +111,13 @@ public class ConsolePart {
         if (page != null) {
             Program.launch(page.toString());
         }
+    }
+
+    /** The studio, when the workspace is open (it opens after the window shows). */
+    @Inject
+    @Optional
+    void setStudio(Studio opened) {
+        studio = opened;
     }
 
     /** For tests: the browser showing the console, if there is an engine. */

@@ -42,11 +42,11 @@ public class HostsPart {
 
     private Studio studio;
     private TableViewer viewer;
+    private final List<Button> buttons = new ArrayList<>();
     private volatile boolean disposed;
 
     @PostConstruct
-    public void create(Composite parent, @Optional Studio studio) {
-        this.studio = studio;
+    public void create(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
         viewer = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
         viewer.getTable().setHeaderVisible(true);
@@ -82,9 +82,21 @@ public class HostsPart {
         Button remove = new Button(add, SWT.PUSH);
         remove.setText("Remove");
         remove.addListener(SWT.Selection, e -> remove());
-        addButton.setEnabled(studio != null);
-        remove.setEnabled(studio != null);
+        buttons.add(addButton);
+        buttons.add(remove);
+        buttons.forEach(b -> b.setEnabled(studio != null));
         reload();
+    }
+
+    /** The studio, when the workspace is open (it opens after the window shows). */
+    @Inject
+    @Optional
+    void setStudio(Studio opened) {
+        studio = opened;
+        buttons.forEach(b -> b.setEnabled(studio != null));
+        if (viewer != null) {
+            reload();
+        }
     }
 
     /** Reads the hosts and their statuses off the UI thread (a status may wait on a host), then shows them. */

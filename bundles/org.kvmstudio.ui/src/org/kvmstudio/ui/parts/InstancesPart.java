@@ -25,10 +25,12 @@ import org.kvmstudio.core.Studio;
 import org.kvmstudio.model.InstanceListener;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
+import org.kvmstudio.ui.lifecycle.WorkspaceOwner;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 /**
  * The partitions of the workspace: a virtual table (rows made only when shown, so thousands stay
@@ -53,6 +55,8 @@ public class InstancesPart {
     EPartService parts;
 
     private Studio studio;
+    /** What the window says of the workspace while there is no studio (being opened, or why there is none). */
+    private String workspaceStatus = "no workspace open";
     private final InstanceRows rows = new InstanceRows();
     private TableViewer viewer;
     private Label count;
@@ -60,8 +64,7 @@ public class InstancesPart {
     private final InstanceListener listener = event -> queueRefresh();
 
     @PostConstruct
-    public void create(Composite parent, @Optional Studio studio) {
-        this.studio = studio;
+    public void create(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
         Composite bar = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(7).applyTo(bar);
@@ -132,10 +135,35 @@ public class InstancesPart {
         }));
         table.setSortColumn(table.getColumn(0));
         table.setSortDirection(SWT.UP);
+        reload();
+    }
+
+    @Inject
+    @Optional
+    void setWorkspaceStatus(@Named(WorkspaceOwner.WORKSPACE_STATUS) String status) {
+        workspaceStatus = status == null ? "no workspace open" : status;
+        if (count != null && !count.isDisposed() && studio == null) {
+            refreshTable();
+        }
+    }
+
+    /** The studio, when the workspace is open (it opens after the window shows): the view follows its engine. */
+    @Inject
+    @Optional
+    void setStudio(Studio opened) {
+        if (opened == studio) {
+            return;
+        }
+        if (studio != null) {
+            studio.engine().removeListener(listener);
+        }
+        studio = opened;
         if (studio != null) {
             studio.engine().addListener(listener);
         }
-        reload();
+        if (viewer != null && !viewer.getTable().isDisposed()) {
+            reload();
+        }
     }
 
     private void action(Composite bar, String label, Runnable run) {
@@ -186,7 +214,7 @@ public class InstancesPart {
     private void refreshTable() {
         viewer.getTable().clearAll();
         viewer.setItemCount(rows.size());
-        count.setText(studio == null ? "no workspace" : rows.size() + " of " + studio.engine().partitions().size());
+        count.setText(studio == null ? workspaceStatus : rows.size() + " of " + studio.engine().partitions().size());
         count.getParent().layout();
     }
 

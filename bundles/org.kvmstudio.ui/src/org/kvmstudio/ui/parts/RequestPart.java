@@ -100,8 +100,7 @@ public class RequestPart {
     };
 
     @PostConstruct
-    public void create(Composite parent, @Optional Studio studio) {
-        this.studio = studio;
+    public void create(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
         Composite head = new Composite(parent, SWT.NONE);
         // two rows: the type's label is long; the reference must keep room to be typed in
@@ -110,12 +109,6 @@ public class RequestPart {
         new Label(head, SWT.NONE).setText("Software type");
         type = new Combo(head, SWT.READ_ONLY);
         GridDataFactory.fillDefaults().grab(true, false).span(3, 1).applyTo(type);
-        if (studio != null) {
-            for (LoadedRelease r : studio.releases().releases()) {
-                r.release().types().forEach(t -> choices.add(new Choice(r.release().uri(), t)));
-            }
-        }
-        choices.forEach(c -> type.add(c.label()));
         type.addListener(SWT.Selection, e -> showForm(Parameters.EMPTY));
         new Label(head, SWT.NONE).setText("Reference");
         reference = new Text(head, SWT.BORDER);
@@ -155,14 +148,42 @@ public class RequestPart {
         GridDataFactory.fillDefaults().align(SWT.END, SWT.CENTER).applyTo(actions);
         button(actions, "Save as template…", this::saveTemplate);
         review = button(actions, "Review and request…", this::review);
+        loadChoices();
+    }
+
+    /** The studio, when the workspace is open (it opens after the window shows): its releases' types are offered. */
+    @Inject
+    @Optional
+    void setStudio(Studio opened) {
+        if (opened == studio) {
+            return;
+        }
+        if (studio != null) {
+            studio.engine().removeListener(follow);
+        }
+        studio = opened;
+        if (studio != null) {
+            studio.engine().addListener(follow);
+        }
+        if (type != null && !type.isDisposed()) {
+            loadChoices();
+        }
+    }
+
+    private void loadChoices() {
+        choices.clear();
+        type.removeAll();
+        if (studio != null) {
+            for (LoadedRelease r : studio.releases().releases()) {
+                r.release().types().forEach(t -> choices.add(new Choice(r.release().uri(), t)));
+            }
+        }
+        choices.forEach(c -> type.add(c.label()));
         if (!choices.isEmpty()) {
             type.select(0);
             showForm(Parameters.EMPTY);
         }
         updateEnablement();
-        if (studio != null) {
-            studio.engine().addListener(follow);
-        }
     }
 
     @PreDestroy

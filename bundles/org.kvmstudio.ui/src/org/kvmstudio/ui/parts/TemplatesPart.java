@@ -41,10 +41,10 @@ public class TemplatesPart {
 
     private Studio studio;
     private TableViewer viewer;
+    private final List<Button> buttons = new java.util.ArrayList<>();
 
     @PostConstruct
-    public void create(Composite parent, @Optional Studio studio) {
-        this.studio = studio;
+    public void create(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
         Label intro = new Label(parent, SWT.WRAP);
         intro.setText("Saved parameters of a software type. Apply one to fill the request editor; save one from there.");
@@ -73,6 +73,16 @@ public class TemplatesPart {
         b.setText(label);
         b.setEnabled(studio != null);
         b.addListener(SWT.Selection, e -> run.run());
+        buttons.add(b);
+    }
+
+    /** The studio, when the workspace is open (it opens after the window shows). */
+    @Inject
+    @Optional
+    void setStudio(Studio opened) {
+        studio = opened;
+        buttons.forEach(b -> b.setEnabled(studio != null));
+        reload();
     }
 
     @Inject

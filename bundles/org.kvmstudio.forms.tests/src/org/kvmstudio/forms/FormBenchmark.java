@@ -1,0 +1,60 @@
+package org.kvmstudio.forms;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.Test;
+import org.kvmstudio.release.kvm.KvmRelease;
+import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.testing.swt.Gui;
+
+/**
+ * Benchmark, not a test (its name keeps it out of the test run; releng/scripts/gui-benchmark.sh runs
+ * it): the time from the full kvm schema to a form laid out and painted in a Shell, and the time
+ * of one validation round after a keystroke. Prints figures; decides nothing.
+ */
+class FormBenchmark {
+
+    private static final int WARMUP = 5;
+    private static final int ROUNDS = 20;
+
+    @Test
+    void schemaToForm() throws Exception {
+        ParameterSchema schema = new KvmRelease().load().input(KvmRelease.DEFAULT).orElseThrow();
+        Shell shell = Gui.shell("benchmark", 900, 800);
+        shell.setLayout(new FillLayout());
+        shell.open();
+        List<Double> build = new ArrayList<>();
+        List<Double> keystroke = new ArrayList<>();
+        for (int i = 0; i < WARMUP + ROUNDS; i++) {
+            long t = System.nanoTime();
+            ParameterForm form = new ParameterForm(shell, schema);
+            shell.layout(true, true);
+            shell.update(); // painted
+            double ms = (System.nanoTime() - t) / 1e6;
+            org.eclipse.swt.widgets.Text ram = (org.eclipse.swt.widgets.Text) form.controlAt("/ram-size").orElseThrow();
+            long k = System.nanoTime();
+            ram.setText(String.valueOf(512 * (i % 4 + 1)));
+            double keyMs = (System.nanoTime() - k) / 1e6;
+            if (i >= WARMUP) {
+                build.add(ms);
+                keystroke.add(keyMs);
+            }
+            form.control().dispose();
+            Gui.pump(0);
+        }
+        System.out.printf("form-benchmark: %d fields; schema -> painted form: median %.1f ms, max %.1f ms (goal <= 100 ms); "
+                + "one keystroke (validate + decorate + JSON tab): median %.2f ms%n",
+                schema.root().properties().size(), median(build), Collections.max(build), median(keystroke));
+        shell.dispose();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
