@@ -15,9 +15,10 @@ import org.kvmstudio.model.Parameters;
  * @param changes  per changed parameter name, its value before and after ({@code null} when absent)
  * @param host     the host it is or would be placed on
  * @param hostNote why it has no host, when it has none
+ * @param live     for an existing partition, what is defined on its host now (to compare {@code definition} with)
  */
 public record Plan(Kind kind, InstanceRequest request, Parameters effectiveParameters, Map<String, Change> changes,
-        Optional<String> host, String hostNote, Optional<String> definition) {
+        Optional<String> host, String hostNote, Optional<String> definition, Optional<String> live) {
 
     public enum Kind { NEW, CHANGED, UNCHANGED, DESTROY }
 

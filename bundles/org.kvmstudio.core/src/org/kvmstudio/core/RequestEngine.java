@@ -235,7 +235,7 @@ public final class RequestEngine {
             Partition p = existing.orElseThrow(() -> new UnknownInstanceException("there is no instance '"
                     + request.reference() + "' to destroy"));
             return new Plan(Plan.Kind.DESTROY, p.request().withState(RequestedState.DESTROYED), effectiveParameters(p),
-                    Map.of(), p.host(), "", Optional.empty());
+                    Map.of(), p.host(), "", Optional.empty(), live(p));
         }
         Parameters checked = checkedParameters(request);
         existing.ifPresent(p -> checkSameKind(p, request));
@@ -277,7 +277,24 @@ public final class RequestEngine {
         }
         Partition planned = hypothetical;
         Optional<String> definition = provisioner.flatMap(p -> p.preview(new Context(planned, effective, List.of())));
-        return new Plan(kind, wanted, effective, changes, planned.host(), hostNote, definition);
+        return new Plan(kind, wanted, effective, changes, planned.host(), hostNote, definition,
+                existing.flatMap(this::live));
+    }
+
+    /**
+     * What is defined on the host of the partition {@code id} now (a KVM's live domain XML, secrets
+     * left out), asked of its provisioner; empty when nothing is, or nothing deploys it.
+     */
+    public Optional<String> liveDefinition(String id) {
+        return partition(id).flatMap(this::live);
+    }
+
+    private Optional<String> live(Partition p) {
+        if (p.shared() || p.hostId() == null) {
+            return Optional.empty();
+        }
+        return provisioners.find(p.releaseUri(), p.softwareType())
+                .flatMap(provisioner -> provisioner.live(new Context(p, effectiveParameters(p), List.of())));
     }
 
     /**

@@ -104,4 +104,16 @@ class FormModelTest {
         assertEquals(java.util.List.of("/disks/0/port", "/disks/1/url"), problems.stream().map(p -> p.pointer()).sorted().toList(),
                 problems.toString());
     }
+
+    @Test
+    void oneSchemaFileOpensAsAReleaseOfOneDefaultType() throws Exception {
+        Path file = dir.resolve("my-input.json");
+        Files.writeString(file, """
+                {"title": "My service", "type": "object", "properties": {"size": {"type": "integer", "minimum": 1}}}""");
+        LoadedRelease release = ReleaseLoader.openSchema(file, file.toUri().toString());
+        assertEquals("My service", release.release().types().get(0).title());
+        ParameterSchema input = release.inputFor("default", false);
+        assertEquals("/size", input.validate(Parameters.of(Map.of("size", 0))).get(0).pointer());
+        assertTrue(release.problems().isEmpty());
+    }
 }

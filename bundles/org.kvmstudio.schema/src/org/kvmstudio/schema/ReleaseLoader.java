@@ -91,6 +91,23 @@ public final class ReleaseLoader {
         return new ReleaseLoader(SchemaSource.directory(repository)).load(releaseUri, path);
     }
 
+    /**
+     * One schema file on disk as a release of one software type, {@code default}: what a person has
+     * when a software release's author sends only the schema of its parameters.
+     *
+     * @throws SchemaLoadException when the schema cannot be read or used
+     */
+    public static LoadedRelease openSchema(java.nio.file.Path schemaFile, String releaseUri) throws SchemaLoadException {
+        java.nio.file.Path file = schemaFile.toAbsolutePath().normalize();
+        java.nio.file.Path folder = file.getParent();
+        String name = file.getFileName().toString();
+        ParameterSchema schema = new ReleaseLoader(SchemaSource.directory(folder)).loadSchema(name);
+        String title = schema.root().title().equals(schema.root().name()) ? name : schema.root().title();
+        SoftwareType type = new SoftwareType("default", null, title, schema.root().description(), false, 0, name, null, null);
+        SoftwareRelease release = new SoftwareRelease(releaseUri, name, "The schema " + name + " alone", "json-in-xml", List.of(type));
+        return new LoadedRelease(release, Map.of("default", schema), Map.of(), List.of());
+    }
+
     /** Loads one schema file of the source on its own (one no descriptor names). */
     public ParameterSchema loadSchema(String path) throws SchemaLoadException {
         List<String> before = documents.warnings();

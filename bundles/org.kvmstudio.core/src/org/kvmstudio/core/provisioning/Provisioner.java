@@ -51,6 +51,14 @@ public interface Provisioner {
     }
 
     /**
+     * What is defined on the host for the context's partition now (a KVM's domain XML as libvirt
+     * has it, secrets left out), read without changing anything. Empty when nothing is defined.
+     */
+    default Optional<String> live(ProvisioningContext context) {
+        return Optional.empty();
+    }
+
+    /**
      * What the host really has for a deployed partition, looked up now and quickly (the controller
      * asks every 30 s and after a host reconnects). Empty when it cannot tell.
      */

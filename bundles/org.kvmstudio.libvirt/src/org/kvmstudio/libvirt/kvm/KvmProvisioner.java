@@ -209,6 +209,20 @@ public final class KvmProvisioner implements Provisioner {
     }
 
     @Override
+    public Optional<String> live(ProvisioningContext context) {
+        Optional<HostConnection> host = context.hostId().flatMap(id -> session.hosts().get(id));
+        if (host.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            // without VIR_DOMAIN_XML_SECURE libvirt leaves the VNC password out
+            return Optional.of(host.get().connect().domainLookupByName(domainName(context.partition())).getXMLDesc(0));
+        } catch (LibvirtException | ProvisioningException none) {
+            return Optional.empty(); // not defined (yet, or any more), or the host does not answer
+        }
+    }
+
+    @Override
     public Optional<Observation> observe(ProvisioningContext context) {
         Partition p = context.partition();
         Optional<HostConnection> host = context.hostId().flatMap(id -> session.hosts().get(id));

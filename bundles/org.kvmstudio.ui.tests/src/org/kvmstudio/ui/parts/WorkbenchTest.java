@@ -214,6 +214,9 @@ class WorkbenchTest {
                 t -> t.getColumnCount() == 2 && t.getColumn(0).getText().equals("Connection parameter")).get(0);
         Gui.waitUntil("the KVM's connection parameters are shown", 10_000, () -> rowText(published, "backend-url").startsWith("ws://"));
         assertEquals("••••••••", rowText(published, "password"), "the VNC password is masked");
+        String vncPassword = String.valueOf(studio.engine().allConnectionParameters(kvm).get("password").orElseThrow());
+        Gui.waitUntil("the live domain XML is shown", 10_000, () -> request.liveXmlText().getText().contains("<domain"));
+        assertTrue(!request.liveXmlText().getText().contains(vncPassword), "libvirt's XML is shown without the VNC password");
 
         // its console, through noVNC in the SWT browser
         selectInstance("myawesomekvm");

@@ -87,12 +87,23 @@ public final class PlanDialog extends TitleAreaDialog {
         xmlLabel.setText(plan.definition().isPresent() ? "libvirt domain XML that will be defined (secrets left out):"
                 : "Nothing is defined in libvirt for this software type.");
         if (plan.definition().isPresent()) {
-            Text xml = new Text(body, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
-            xml.setFont(JFaceResources.getTextFont());
-            xml.setText(plan.definition().get());
-            GridDataFactory.fillDefaults().grab(true, true).hint(700, 260).applyTo(xml);
+            xmlText(body, plan.definition().get(), 260);
+            if (plan.live().isPresent() && plan.kind() != Plan.Kind.NEW) {
+                // libvirt adds what it works out itself (addresses, aliases): those lines show as removed too
+                Label diffLabel = new Label(body, SWT.NONE);
+                diffLabel.setText("Against what libvirt has defined now (- now, + after the request):");
+                String diff = LineDiff.unified(plan.live().get(), plan.definition().get());
+                xmlText(body, diff.isEmpty() ? "(the same)" : diff, 160);
+            }
         }
         return area;
+    }
+
+    private static void xmlText(Composite parent, String text, int height) {
+        Text xml = new Text(parent, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL | SWT.BORDER);
+        xml.setFont(JFaceResources.getTextFont());
+        xml.setText(text);
+        GridDataFactory.fillDefaults().grab(true, true).hint(700, height).applyTo(xml);
     }
 
     private List<Row> rows() {

@@ -65,7 +65,7 @@ public final class WorkspaceOwner {
      * studio when it is open (e4 injects it into them then). A workspace in use asks for another.
      */
     private void openInBackground(Path workspace, IEclipseContext context, Display display) {
-        context.set(WORKSPACE_STATUS, "opening the workspace " + workspace + "…");
+        context.set(WORKSPACE_STATUS, "opening the workspace…");
         opening = new Thread(() -> {
             try {
                 Studio opened = service.open(workspace);
@@ -75,7 +75,7 @@ public final class WorkspaceOwner {
                 display.asyncExec(() -> context.set(Studio.class, opened));
             } catch (WorkspaceLockedException e) {
                 display.asyncExec(() -> {
-                    context.set(WORKSPACE_STATUS, "no workspace: " + workspace + " is in use");
+                    context.set(WORKSPACE_STATUS, "no workspace (in use)");
                     Path other = another(workspace, e.getMessage());
                     if (other != null) {
                         openInBackground(other, context, display);
@@ -83,7 +83,7 @@ public final class WorkspaceOwner {
                 });
             } catch (IOException | RuntimeException e) {
                 display.asyncExec(() -> {
-                    context.set(WORKSPACE_STATUS, "no workspace: " + e.getMessage());
+                    context.set(WORKSPACE_STATUS, "no workspace (see the error)");
                     MessageDialog.openError(null, "Cannot open the workspace", workspace + ": " + e.getMessage());
                 });
             }

@@ -88,6 +88,7 @@ public class InstancesPart {
         action(bar, "Destroy…", this::destroy);
         action(bar, "Console", this::console);
         count = new Label(bar, SWT.NONE);
+        GridDataFactory.swtDefaults().hint(170, SWT.DEFAULT).applyTo(count); // the filter keeps its room whatever this says
 
         viewer = new TableViewer(parent, SWT.VIRTUAL | SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         Table table = viewer.getTable();

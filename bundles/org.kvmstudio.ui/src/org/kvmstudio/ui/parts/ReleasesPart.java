@@ -25,27 +25,56 @@ import org.osgi.framework.ServiceReference;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 
+import org.eclipse.e4.core.di.annotations.Optional;
+import org.eclipse.e4.ui.di.UIEventTopic;
+import org.kvmstudio.core.Studio;
+
 /**
- * The software releases installed and the software types they offer: the first view of the
- * application, until the instance views arrive.
+ * The software releases of the workspace (those installed, and those opened from disk with
+ * File › Open Release) and the software types they offer; a type whose schema does not load is
+ * listed with why. Before the workspace is open, the installed releases.
  */
 public class ReleasesPart {
+
+    /** Posted when a release was opened from disk: the views offering types read them again. */
+    public static final String CHANGED_TOPIC = "kvmstudio/releases/changed";
 
     /** One row: a software type of a release. */
     record Row(String release, String uri, SoftwareType type) {
     }
 
     private TableViewer viewer;
+    private Studio studio;
 
     @Inject
     IEventBroker events;
+
+    /** The studio, when the workspace is open: its releases are listed. */
+    @Inject
+    @Optional
+    void setStudio(Studio opened) {
+        studio = opened;
+        refresh();
+    }
+
+    @Inject
+    @Optional
+    void releasesChanged(@UIEventTopic(CHANGED_TOPIC) Object any) {
+        refresh();
+    }
+
+    private void refresh() {
+        if (viewer != null && !viewer.getControl().isDisposed()) {
+            viewer.setInput(rows());
+        }
+    }
 
     @PostConstruct
     public void createControls(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(8, 8).applyTo(parent);
         Label intro = new Label(parent, SWT.WRAP);
-        intro.setText("Software releases installed in KVM Studio, and the software types you can request from them. "
-                + "Double-click a type to request it.");
+        intro.setText("Software releases of the workspace, and the software types you can request from them. "
+                + "Double-click a type to request it; File › Open Release adds one from disk.");
         GridDataFactory.fillDefaults().grab(true, false).applyTo(intro);
 
         viewer = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
@@ -80,16 +109,16 @@ public class ReleasesPart {
 
     private List<Row> rows() {
         List<Row> rows = new ArrayList<>();
+        if (studio != null) {
+            studio.releases().releases().forEach(release -> add(rows, release));
+            return rows;
+        }
         BundleContext context = FrameworkUtil.getBundle(ReleasesPart.class).getBundleContext();
         try {
             for (ServiceReference<ReleaseProvider> ref : context.getServiceReferences(ReleaseProvider.class, null)) {
                 ReleaseProvider provider = context.getService(ref);
                 try {
-                    LoadedRelease release = provider.load();
-                    release.release().types().forEach(t -> rows.add(new Row(release.release().name(), release.release().uri(), t)));
-                    // a type whose schema did not load is listed, with why, rather than hidden
-                    release.problems().forEach(problem -> rows.add(new Row(release.release().name(), null,
-                            new SoftwareType("!", null, "problem", problem, false, 0, null, null, null))));
+                    add(rows, provider.load());
                 } catch (SchemaLoadException e) {
                     rows.add(new Row(provider.releaseUri(), null, new SoftwareType("?", null, "cannot be loaded", e.getMessage(),
                             false, 0, null, null, null)));
@@ -101,5 +130,12 @@ public class ReleasesPart {
             throw new IllegalStateException(e);
         }
         return rows;
+    }
+
+    private static void add(List<Row> rows, LoadedRelease release) {
+        release.release().types().forEach(t -> rows.add(new Row(release.release().name(), release.release().uri(), t)));
+        // a type whose schema did not load is listed, with why, rather than hidden
+        release.problems().forEach(problem -> rows.add(new Row(release.release().name(), null,
+                new SoftwareType("!", null, "problem", problem, false, 0, null, null, null))));
     }
 }

@@ -13,6 +13,7 @@ import org.eclipse.jface.dialogs.InputDialog;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.TableViewer;
@@ -29,6 +30,8 @@ import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.TabFolder;
+import org.eclipse.swt.widgets.TabItem;
 import org.eclipse.swt.widgets.Text;
 import org.kvmstudio.core.Plan;
 import org.kvmstudio.core.Studio;
@@ -85,6 +88,9 @@ public class RequestPart {
     private Button review;
     private Label instanceStatus;
     private TableViewer connection;
+    private Text liveXml;
+    private Text eventLog;
+    private String lastLogged = "";
     /** What the shown partition publishes, by its type's output schema (secrets masked by it); {@code null}: names say. */
     private ParameterSchema outputSchema;
     /** The partition the editor shows, followed live; {@code null} for a new request. */
@@ -125,23 +131,33 @@ public class RequestPart {
         formHolder = new Composite(sash, SWT.NONE);
         formHolder.setLayout(new org.eclipse.swt.layout.FillLayout());
         Composite instance = new Composite(sash, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(instance);
+        GridLayoutFactory.fillDefaults().applyTo(instance);
         instanceStatus = new Label(instance, SWT.WRAP);
         instanceStatus.setText("A new request. Open an instance from the Instances view to see or change it.");
-        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(instanceStatus);
-        connection = new TableViewer(instance, SWT.BORDER | SWT.FULL_SELECTION);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(instanceStatus);
+        TabFolder details = new TabFolder(instance, SWT.TOP);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(details);
+        Composite published = new Composite(details, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).margins(4, 4).applyTo(published);
+        connection = new TableViewer(published, SWT.BORDER | SWT.FULL_SELECTION);
         connection.getTable().setHeaderVisible(true);
         column("Connection parameter", 200, e -> ((Map.Entry<?, ?>) e).getKey().toString());
         column("Value", 420, e -> ValueText.of(outputSchema, ((Map.Entry<?, ?>) e).getKey().toString(), ((Map.Entry<?, ?>) e).getValue()));
         connection.setContentProvider(ArrayContentProvider.getInstance());
         GridDataFactory.fillDefaults().grab(true, true).applyTo(connection.getControl());
-        Composite copy = new Composite(instance, SWT.NONE);
+        Composite copy = new Composite(published, SWT.NONE);
         GridLayoutFactory.fillDefaults().applyTo(copy);
         GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).applyTo(copy);
         button(copy, "Copy value", this::copySelected);
         button(copy, "Open URL", this::openSelected);
         connection.addDoubleClickListener(e -> openSelected());
-        sash.setWeights(3, 1);
+        tab(details, "Connection parameters", published);
+        liveXml = new Text(details, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL);
+        liveXml.setFont(JFaceResources.getTextFont());
+        tab(details, "Domain XML", liveXml).setToolTipText("What libvirt has defined for the instance now (secrets left out)");
+        eventLog = new Text(details, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.WRAP);
+        tab(details, "Events", eventLog).setToolTipText("What happened to the instance while it was shown here");
+        sash.setWeights(2, 1);
 
         Composite actions = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).applyTo(actions);
@@ -170,6 +186,14 @@ public class RequestPart {
         }
     }
 
+    @Inject
+    @Optional
+    void releasesChanged(@UIEventTopic(ReleasesPart.CHANGED_TOPIC) Object any) {
+        if (type != null && !type.isDisposed() && shownId == null) {
+            loadChoices();
+        }
+    }
+
     private void loadChoices() {
         choices.clear();
         type.removeAll();
@@ -193,13 +217,28 @@ public class RequestPart {
         }
     }
 
-    /** A partition's status and what it published (secrets included, masked), as they are now. */
+    /** A partition's status, what it published (secrets masked), what libvirt has defined for it, and a line for each change. */
     private void showInstance(Partition p) {
         outputSchema = studio.releases().releases().stream().filter(r -> r.release().uri().equals(p.releaseUri())).findFirst()
                 .flatMap(r -> r.release().typeFor(p.softwareType(), p.shared()).flatMap(t -> r.output(t.id()))).orElse(null);
-        instanceStatus.setText("'" + p.reference() + "' (" + p.id() + ") on " + p.host().orElse("no host yet") + ": "
-                + InstanceRows.statusText(p));
+        String status = "'" + p.reference() + "' (" + p.id() + ") on " + p.host().orElse("no host yet") + ": "
+                + InstanceRows.statusText(p);
+        instanceStatus.setText(status);
         connection.setInput(studio.engine().allConnectionParameters(p).asMap().entrySet().toArray());
+        String line = p.requestedState().slapName() + " requested, " + InstanceRows.statusText(p);
+        if (!line.equals(lastLogged)) {
+            eventLog.append(java.time.LocalTime.now().withNano(0) + "  " + line + "\n");
+            lastLogged = line;
+        }
+        Studio from = studio;
+        Thread.ofVirtual().name("kvmstudio-live-definition").start(() -> { // libvirt is asked off the UI thread
+            String xml = from.engine().liveDefinition(p.id()).orElse("Nothing is defined in libvirt for this instance now.");
+            ui.asyncExec(() -> {
+                if (!liveXml.isDisposed() && p.id().equals(shownId) && !xml.equals(liveXml.getText())) {
+                    liveXml.setText(xml);
+                }
+            });
+        });
         instanceStatus.getParent().layout();
     }
 
@@ -208,7 +247,17 @@ public class RequestPart {
         shownId = null;
         reference.setText("");
         connection.setInput(new Object[0]);
+        liveXml.setText("");
+        eventLog.setText("");
+        lastLogged = "";
         instanceStatus.setText(what);
+    }
+
+    private static TabItem tab(TabFolder folder, String title, Control control) {
+        TabItem item = new TabItem(folder, SWT.NONE);
+        item.setText(title);
+        item.setControl(control);
+        return item;
     }
 
     private Button button(Composite parent, String label, Runnable run) {
@@ -299,6 +348,10 @@ public class RequestPart {
             Partition requested = studio.engine().request(request);
             ui.asyncExec(() -> { // the editor now follows the instance it requested
                 if (!instanceStatus.isDisposed()) {
+                    if (!requested.id().equals(shownId)) {
+                        eventLog.setText("");
+                        lastLogged = "";
+                    }
                     shownId = requested.id();
                     showInstance(requested);
                 }
@@ -362,6 +415,10 @@ public class RequestPart {
         reference.setText(p.reference());
         state.select(p.requestedState() == RequestedState.STOPPED ? 1 : 0);
         showForm(p.parameters());
+        if (!p.id().equals(shownId)) {
+            eventLog.setText("");
+            lastLogged = "";
+        }
         shownId = p.id();
         showInstance(p);
     }
@@ -433,5 +490,9 @@ public class RequestPart {
 
     Button reviewButton() {
         return review;
+    }
+
+    Text liveXmlText() {
+        return liveXml;
     }
 }
