@@ -144,6 +144,18 @@ class EditorsTest {
     }
 
     @Test
+    void aSectionGivenANonObjectKeepsItUntilOneOfItsFieldsIsFilledIn() throws Exception {
+        ParameterForm form = form("""
+                {"type": "object", "properties": {"net": {"type": "object", "properties": {"ip": {"type": "string"}}}}}""");
+        form.setParameters(Parameters.of(Map.of("net", "oops")));
+        assertEquals("oops", form.parameters().get("net").orElseThrow(), "kept, for the schema to report");
+        assertFalse(form.valid().getValue());
+        ((Text) form.controlAt("/net/ip").orElseThrow()).setText("10.0.0.1");
+        assertEquals(Map.of("ip", "10.0.0.1"), form.parameters().get("net").orElseThrow(), "the edit is what is sent");
+        assertTrue(form.valid().getValue());
+    }
+
+    @Test
     void aHugeNumberIsAProblemAtOnceNotAFrozenWindow() throws Exception {
         ParameterForm form = form("""
                 {"type": "object", "properties": {"ratio": {"type": "number"}}}""");

@@ -89,9 +89,6 @@ final class ObjectEditor extends FieldEditor {
 
     @Override
     public Object read() {
-        if (foreign != null) {
-            return foreign;
-        }
         Map<String, Object> map = new LinkedHashMap<>();
         for (FieldEditor f : fields) {
             Object v = f.read();
@@ -103,6 +100,9 @@ final class ObjectEditor extends FieldEditor {
             entries.forEach((k, v) -> map.put((String) k, v));
         }
         kept.forEach(map::putIfAbsent);
+        if (foreign != null && map.isEmpty()) {
+            return foreign; // a value that is no object, as it was given, until a field of the section is filled in
+        }
         return map.isEmpty() && !inline && !givenEmpty ? null : map;
     }
 

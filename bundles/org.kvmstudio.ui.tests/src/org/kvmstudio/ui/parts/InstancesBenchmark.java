@@ -9,10 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
-import org.eclipse.e4.core.contexts.ContextInjectionFactory;
-import org.eclipse.e4.core.contexts.EclipseContextFactory;
-import org.eclipse.e4.core.contexts.IEclipseContext;
-import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
@@ -23,7 +19,6 @@ import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.release.kvm.KvmRelease;
 import org.kvmstudio.testing.swt.Gui;
-import org.osgi.framework.FrameworkUtil;
 
 /**
  * Benchmark, not a test (its name keeps it out of the test run; releng/scripts/gui-benchmark.sh runs
@@ -43,36 +38,7 @@ class InstancesBenchmark {
         }
         studio.engine().process(new NullProgressMonitor());
         Display display = Gui.display();
-        IEclipseContext window = EclipseContextFactory.getServiceContext(FrameworkUtil.getBundle(InstancesBenchmark.class)
-                .getBundleContext()).createChild("benchmark");
-        window.set(Studio.class, studio);
-        window.set(UISynchronize.class, new UISynchronize() {
-            @Override
-            public void syncExec(Runnable r) {
-                display.syncExec(r);
-            }
-
-            @Override
-            public void asyncExec(Runnable r) {
-                display.asyncExec(r);
-            }
-
-            @Override
-            protected boolean isUIThread(Thread thread) {
-                return display.getThread() == thread;
-            }
-
-            @Override
-            protected void showBusyWhile(Runnable r) {
-                r.run();
-            }
-
-            @Override
-            protected boolean dispatchEvents() {
-                return display.readAndDispatch();
-            }
-        });
-        ContextInjectionFactory.setDefault(window);
+        TestWindow window = new TestWindow(display, studio);
         List<Double> load = new ArrayList<>();
         List<Double> refresh = new ArrayList<>();
         for (int round = 0; round < 8; round++) {
@@ -83,9 +49,7 @@ class InstancesBenchmark {
             shell.open();
             Gui.pump(0);
             long t = System.nanoTime();
-            IEclipseContext context = window.createChild();
-            context.set(Composite.class, holder);
-            InstancesPart part = ContextInjectionFactory.make(InstancesPart.class, context);
+            InstancesPart part = window.part(InstancesPart.class, holder);
             shell.layout(true, true);
             shell.update();
             double loadMs = (System.nanoTime() - t) / 1e6;
@@ -97,7 +61,7 @@ class InstancesBenchmark {
                 load.add(loadMs);
                 refresh.add(refreshMs);
             }
-            context.dispose();
+            window.closeParts();
             shell.dispose();
             Gui.pump(0);
         }

@@ -15,10 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
-import org.eclipse.e4.core.contexts.ContextInjectionFactory;
-import org.eclipse.e4.core.contexts.EclipseContextFactory;
-import org.eclipse.e4.core.contexts.IEclipseContext;
-import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.graphics.ImageData;
@@ -56,7 +52,7 @@ class WorkbenchTest {
     private static StudioService service;
     private static Studio studio;
     private static Shell shell;
-    private static IEclipseContext window;
+    private static TestWindow window;
     private static final List<String> unexpectedDialogs = new ArrayList<>();
     private static boolean expectingDialog;
 
@@ -81,37 +77,7 @@ class WorkbenchTest {
         Path dir = Files.createDirectories(Path.of("/tmp", "kui-" + ProcessHandle.current().pid()));
         studio = service.open(dir.resolve("ws"));
         studio.startController();
-        window = EclipseContextFactory.getServiceContext(bundles).createChild("test window");
-        window.set(Display.class, display);
-        window.set(UISynchronize.class, new UISynchronize() {
-            @Override
-            public void syncExec(Runnable r) {
-                display.syncExec(r);
-            }
-
-            @Override
-            public void asyncExec(Runnable r) {
-                display.asyncExec(r);
-            }
-
-            @Override
-            protected boolean isUIThread(Thread thread) {
-                return display.getThread() == thread;
-            }
-
-            @Override
-            protected void showBusyWhile(Runnable r) {
-                r.run();
-            }
-
-            @Override
-            protected boolean dispatchEvents() {
-                return display.readAndDispatch();
-            }
-        });
-        window.set(Studio.class, studio);
-        // as E4Application does: the context injected into DI's own suppliers (@UIEventTopic's needs UISynchronize)
-        ContextInjectionFactory.setDefault(window);
+        window = new TestWindow(display, studio);
         shell = Gui.shell("KVM Studio", 1280, 900);
         shell.setLayout(new FillLayout());
         guardDialogs(display);
@@ -138,12 +104,6 @@ class WorkbenchTest {
         });
     }
 
-    private <T> T part(Class<T> type, Composite holder) {
-        IEclipseContext context = window.createChild(type.getSimpleName());
-        context.set(Composite.class, holder);
-        return ContextInjectionFactory.make(type, context);
-    }
-
     private static Composite holder(Composite parent) {
         Composite c = new Composite(parent, SWT.BORDER);
         c.setLayout(new FillLayout());
@@ -159,11 +119,11 @@ class WorkbenchTest {
         instancesHolder = holder(middle);
         Composite requestHolder = holder(middle);
         Composite consoleHolder = holder(columns);
-        releases = part(ReleasesPart.class, releasesHolder);
-        templates = part(TemplatesPart.class, templatesHolder);
-        instances = part(InstancesPart.class, instancesHolder);
-        request = part(RequestPart.class, requestHolder);
-        console = part(ConsolePart.class, consoleHolder);
+        releases = window.part(ReleasesPart.class, releasesHolder);
+        templates = window.part(TemplatesPart.class, templatesHolder);
+        instances = window.part(InstancesPart.class, instancesHolder);
+        request = window.part(RequestPart.class, requestHolder);
+        console = window.part(ConsolePart.class, consoleHolder);
         columns.setWeights(22, 50, 28);
         middle.setWeights(35, 65);
         shell.open();
@@ -371,6 +331,9 @@ class WorkbenchTest {
 
     @AfterAll
     static void closeWorkspace() throws Exception {
+        if (window != null) {
+            window.closeParts();
+        }
         if (shell != null) {
             shell.dispose();
         }
