@@ -33,7 +33,9 @@ first_window() { # TITLE COMMAND...
   done
   local elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
   kill -- -"$app" 2>/dev/null; wait "$app" 2>/dev/null; app=
-  sleep 1
+  # the next round starts once this window is gone (an application may take a while to close)
+  for _ in $(seq 500); do xwininfo -root -tree 2>/dev/null | grep -q "\"$title\"" || break; sleep 0.02; done
+  sleep 0.5
   [ -n "$mapped" ] && echo "$elapsed" || { say "no '$title' window: $(tail -5 "$work/app.log")"; echo 999999; }
 }
 

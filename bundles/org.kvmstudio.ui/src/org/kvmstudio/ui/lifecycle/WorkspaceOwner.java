@@ -50,7 +50,15 @@ public final class WorkspaceOwner {
             if (service == null) {
                 MessageDialog.openError(null, "Cannot open the workspace", "The studio service did not start.");
             } else {
-                openInBackground(UiPreferences.workspace(), context, Display.getCurrent());
+                Display display = Display.getCurrent();
+                Path workspace = UiPreferences.workspace();
+                context.set(WORKSPACE_STATUS, "opening the workspace…");
+                // once the window is up: on two cores, opening libvirt meanwhile would slow the window down
+                events.subscribe(UIEvents.UILifeCycle.APP_STARTUP_COMPLETE, event -> {
+                    if (opening == null) {
+                        openInBackground(workspace, context, display);
+                    }
+                });
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
