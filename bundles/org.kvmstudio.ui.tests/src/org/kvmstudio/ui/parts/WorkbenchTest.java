@@ -64,6 +64,7 @@ class WorkbenchTest {
     private Composite releasesHolder;
     private Composite instancesHolder;
     private Composite templatesHolder;
+    private Composite hostsHolder;
 
     @BeforeAll
     static void openWorkspace() throws Exception {
@@ -115,12 +116,14 @@ class WorkbenchTest {
         SashForm left = new SashForm(columns, SWT.VERTICAL);
         releasesHolder = holder(left);
         templatesHolder = holder(left);
+        hostsHolder = holder(left);
         SashForm middle = new SashForm(columns, SWT.VERTICAL);
         instancesHolder = holder(middle);
         Composite requestHolder = holder(middle);
         Composite consoleHolder = holder(columns);
         releases = window.part(ReleasesPart.class, releasesHolder);
         templates = window.part(TemplatesPart.class, templatesHolder);
+        window.part(HostsPart.class, hostsHolder);
         instances = window.part(InstancesPart.class, instancesHolder);
         request = window.part(RequestPart.class, requestHolder);
         console = window.part(ConsolePart.class, consoleHolder);
@@ -227,6 +230,42 @@ class WorkbenchTest {
         Gui.waitUntil("the KVM is destroyed", 120_000, () -> studio.engine().instance("myawesomekvm")
                 .map(p -> p.requestedState() == RequestedState.DESTROYED && p.isReady()).orElse(true));
         expectingDialog = false;
+
+        // the template renamed through its dialog
+        Gui.clickRow(templateTable, 0, 1);
+        expectingDialog = true;
+        Gui.onNextDialog(shell, dialog -> {
+            Gui.typeInto(Gui.find(dialog, Text.class, t -> true).get(0), "small-vm-2");
+            Gui.click(button(dialog, "OK"));
+        });
+        Gui.click(button(templatesHolder, "Rename…"));
+        Gui.waitUntil("the template has its new name only", 10_000, () -> studio.templates().template("small-vm-2").isPresent()
+                && studio.templates().template("small-vm").isEmpty() && templateTable.getItemCount() == 1
+                && templateTable.getItem(0).getText(0).equals("small-vm-2"));
+        expectingDialog = false;
+
+        // the Hosts view: the embedded host as probed; a host that does not answer is refused with libvirt's reason
+        Table hosts = Gui.find(hostsHolder, Table.class, t -> true).get(0);
+        Gui.waitUntil("the embedded host is listed as up", 10_000, () -> hosts.getItemCount() == 1
+                && hosts.getItem(0).getText(0).equals("local") && hosts.getItem(0).getText(2).equals("up")
+                && List.of("KVM", "TCG (emulated)").contains(hosts.getItem(0).getText(3)));
+        List<Text> hostInputs = Gui.find(hostsHolder, Text.class, t -> true);
+        Gui.typeInto(hostInputs.get(0), "ghost");
+        Gui.typeInto(hostInputs.get(1), "qemu+tcp://127.0.0.1:1/system");
+        AtomicReference<String> refusal = new AtomicReference<>();
+        expectingDialog = true;
+        Gui.onNextDialog(shell, dialog -> {
+            StringBuilder said = new StringBuilder(dialog.getText());
+            Gui.find(dialog, org.eclipse.swt.widgets.Label.class, l -> true).forEach(l -> said.append(" | ").append(l.getText()));
+            refusal.set(said.toString());
+            Gui.click(button(dialog, "OK"));
+        });
+        Gui.click(button(hostsHolder, "Add"));
+        Gui.waitUntil("adding a host that does not answer fails in a dialog", 60_000, () -> refusal.get() != null
+                && Display.getCurrent().getShells().length == 1);
+        expectingDialog = false;
+        assertTrue(refusal.get().contains("ghost"), refusal.get());
+        assertTrue(studio.hosts().host("ghost").isEmpty(), "nothing is stored for a host that does not answer");
         assertEquals(List.of(), unexpectedDialogs, "no error was shown");
         assertTrue(studio.engine().instance("myawesomekvm").isEmpty() || kvm.id().equals(studio.engine()
                 .instance("myawesomekvm").get().id()));

@@ -65,22 +65,25 @@ public class HostsPart {
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
 
+        // two rows, so that a narrow view keeps room to type a URI
         Composite add = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(add);
+        GridLayoutFactory.fillDefaults().numColumns(3).applyTo(add);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(add);
         new Label(add, SWT.NONE).setText("Id");
         Text id = new Text(add, SWT.BORDER);
         id.setMessage("host2");
-        GridDataFactory.fillDefaults().hint(70, SWT.DEFAULT).applyTo(id);
+        GridDataFactory.fillDefaults().grab(true, false).hint(80, SWT.DEFAULT).applyTo(id);
+        Button addButton = new Button(add, SWT.PUSH);
+        addButton.setText("Add");
+        GridDataFactory.fillDefaults().applyTo(addButton);
         new Label(add, SWT.NONE).setText("libvirt URI");
         Text uri = new Text(add, SWT.BORDER);
         uri.setMessage("qemu+ssh://root@host2/system");
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(uri);
-        Button addButton = new Button(add, SWT.PUSH);
-        addButton.setText("Add");
-        addButton.addListener(SWT.Selection, e -> add(id.getText().strip(), uri.getText().strip()));
+        GridDataFactory.fillDefaults().grab(true, false).hint(120, SWT.DEFAULT).applyTo(uri);
         Button remove = new Button(add, SWT.PUSH);
         remove.setText("Remove");
+        GridDataFactory.fillDefaults().applyTo(remove);
+        addButton.addListener(SWT.Selection, e -> add(id.getText().strip(), uri.getText().strip()));
         remove.addListener(SWT.Selection, e -> remove());
         buttons.add(addButton);
         buttons.add(remove);

@@ -67,11 +67,12 @@ public class InstancesPart {
     public void create(Composite parent) {
         GridLayoutFactory.fillDefaults().margins(6, 6).applyTo(parent);
         Composite bar = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(7).applyTo(bar);
+        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(bar);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(bar);
+        // the filter on a row of its own: a narrow view keeps room to type in it
         Text filter = new Text(bar, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
         filter.setMessage("Filter by reference, type, state, status, host or URL");
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(filter);
+        GridDataFactory.fillDefaults().grab(true, false).span(6, 1).applyTo(filter);
         filter.addListener(SWT.Modify, e -> {
             rows.setFilter(filter.getText());
             refreshTable();
