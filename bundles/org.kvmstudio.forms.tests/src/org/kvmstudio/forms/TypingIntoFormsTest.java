@@ -72,9 +72,7 @@ class TypingIntoFormsTest {
         assertTrue(request.isEnabled(), "nothing given is valid: every default applies");
         int redBefore = Gui.redPixels(Gui.screenshot(ram, 16));
 
-        Gui.click(ram);
-        Gui.waitUntil("the RAM field has the focus", ram::isFocusControl);
-        Gui.type("700");
+        Gui.typeInto(ram, "700");
         Gui.waitUntil("the form saw the typing", () -> "700".equals(ram.getText()));
         assertFalse(request.isEnabled(), "700 is not a multiple of 512");
         assertEquals("/ram-size", form.problems().getValue().get(0).pointer());
@@ -117,10 +115,8 @@ class TypingIntoFormsTest {
         open(KvmRelease.NBD);
         Text url = textAt("/image-url");
         Text md5 = textAt("/image-md5sum");
-        Gui.click(url);
-        Gui.waitUntil("focus", url::isFocusControl);
-        Gui.type("http://example.com/disk.img");
-        Gui.waitUntil("typed", () -> url.getText().endsWith("disk.img"));
+        Gui.typeInto(url, "http://example.com/disk.img");
+        Gui.waitUntil("typed", () -> url.getText().equals("http://example.com/disk.img"));
         assertFalse(request.isEnabled());
         assertEquals("/image-md5sum", form.problems().getValue().get(0).pointer());
         assertEquals("is required when image-url is given", form.problems().getValue().get(0).message());
@@ -128,9 +124,7 @@ class TypingIntoFormsTest {
         assertTrue(Gui.redPixels(Gui.screenshot(md5, 16)) > 10, "the checksum's field is decorated");
         Gui.save(shell, "form-nbd-needs-checksum");
 
-        Gui.click(md5);
-        Gui.waitUntil("focus", md5::isFocusControl);
-        Gui.type("0123456789abcdef0123456789abcdef");
+        Gui.typeInto(md5, "0123456789abcdef0123456789abcdef");
         Gui.waitUntil("valid", request::isEnabled);
         assertTrue(form.schema().validate(form.parameters()).isEmpty());
         assertEquals(2, form.parameters().size());
@@ -140,9 +134,7 @@ class TypingIntoFormsTest {
     void theJsonTabAndTheFormEditTheSameParameters() throws Exception {
         open(KvmRelease.DEFAULT);
         Text ram = textAt("/ram-size");
-        Gui.click(ram);
-        Gui.waitUntil("focus", ram::isFocusControl);
-        Gui.type("4096");
+        Gui.typeInto(ram, "4096");
         Gui.waitUntil("typed", () -> form.jsonText().getText().contains("\"ram-size\" : 4096"));
 
         form.showJson(true);

@@ -18,6 +18,7 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 import org.kvmstudio.testing.swt.Gui;
+import org.kvmstudio.ui.DisplaySynchronize;
 
 /** The status line shows a user job's counted progress as its monitor reports it, and Cancel cancels it. */
 class JobsControlTest {
@@ -26,32 +27,7 @@ class JobsControlTest {
     void aJobsProgressShowsAndCancelStopsIt() throws Exception {
         Display display = Gui.display();
         IEclipseContext context = EclipseContextFactory.create("jobs");
-        context.set(UISynchronize.class, new UISynchronize() {
-            @Override
-            public void syncExec(Runnable r) {
-                display.syncExec(r);
-            }
-
-            @Override
-            public void asyncExec(Runnable r) {
-                display.asyncExec(r);
-            }
-
-            @Override
-            protected boolean isUIThread(Thread thread) {
-                return display.getThread() == thread;
-            }
-
-            @Override
-            protected void showBusyWhile(Runnable r) {
-                r.run();
-            }
-
-            @Override
-            protected boolean dispatchEvents() {
-                return display.readAndDispatch();
-            }
-        });
+        context.set(UISynchronize.class, new DisplaySynchronize(display));
         Shell shell = Gui.shell("jobs", 700, 80);
         shell.setLayout(new FillLayout());
         context.set(Composite.class, shell);

@@ -7,6 +7,7 @@ import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.kvmstudio.core.Studio;
+import org.kvmstudio.ui.DisplaySynchronize;
 import org.osgi.framework.FrameworkUtil;
 
 /**
@@ -23,32 +24,7 @@ final class TestWindow {
         context = EclipseContextFactory.getServiceContext(FrameworkUtil.getBundle(TestWindow.class).getBundleContext())
                 .createChild("test window");
         context.set(Display.class, display);
-        context.set(UISynchronize.class, new UISynchronize() {
-            @Override
-            public void syncExec(Runnable r) {
-                display.syncExec(r);
-            }
-
-            @Override
-            public void asyncExec(Runnable r) {
-                display.asyncExec(r);
-            }
-
-            @Override
-            protected boolean isUIThread(Thread thread) {
-                return display.getThread() == thread;
-            }
-
-            @Override
-            protected void showBusyWhile(Runnable r) {
-                r.run();
-            }
-
-            @Override
-            protected boolean dispatchEvents() {
-                return display.readAndDispatch();
-            }
-        });
+        context.set(UISynchronize.class, new DisplaySynchronize(display));
         context.set(Studio.class, studio);
         // as E4Application does: the context injected into DI's own suppliers (@UIEventTopic's needs UISynchronize)
         ContextInjectionFactory.setDefault(context);

@@ -22,7 +22,6 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.kvmstudio.core.Studio;
-import org.kvmstudio.model.InstanceListener;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
 import org.kvmstudio.ui.lifecycle.WorkspaceOwner;
@@ -61,7 +60,7 @@ public class InstancesPart {
     private TableViewer viewer;
     private Label count;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private final InstanceListener listener = event -> queueRefresh();
+    private final EngineListener engine = new EngineListener(event -> queueRefresh());
 
     @PostConstruct
     public void create(Composite parent) {
@@ -153,16 +152,10 @@ public class InstancesPart {
     @Inject
     @Optional
     void setStudio(Studio opened) {
-        if (opened == studio) {
+        if (!engine.follow(opened)) {
             return;
         }
-        if (studio != null) {
-            studio.engine().removeListener(listener);
-        }
         studio = opened;
-        if (studio != null) {
-            studio.engine().addListener(listener);
-        }
         if (viewer != null && !viewer.getTable().isDisposed()) {
             reload();
         }
@@ -234,9 +227,7 @@ public class InstancesPart {
 
     @PreDestroy
     void dispose() {
-        if (studio != null) {
-            studio.engine().removeListener(listener);
-        }
+        engine.follow(null);
     }
 
     /** For tests and benchmarks: the table and its rows. */

@@ -37,7 +37,6 @@ import org.kvmstudio.core.Plan;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.forms.ParameterForm;
 import org.kvmstudio.model.Filter;
-import org.kvmstudio.model.InstanceListener;
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
@@ -91,11 +90,13 @@ public class RequestPart {
     private Text liveXml;
     private Text eventLog;
     private String lastLogged = "";
+    /** What the live domain XML shown was read for (instance, phase, deployed revision, host). */
+    private String liveKey;
     /** What the shown partition publishes, by its type's output schema (secrets masked by it); {@code null}: names say. */
     private ParameterSchema outputSchema;
     /** The partition the editor shows, followed live; {@code null} for a new request. */
     private String shownId;
-    private final InstanceListener follow = event -> {
+    private final EngineListener engine = new EngineListener(event -> {
         if (event.partition().id().equals(shownId)) {
             ui.asyncExec(() -> {
                 if (!instanceStatus.isDisposed() && event.partition().id().equals(shownId)) {
@@ -103,7 +104,7 @@ public class RequestPart {
                 }
             });
         }
-    };
+    });
 
     @PostConstruct
     public void create(Composite parent) {
@@ -171,16 +172,10 @@ public class RequestPart {
     @Inject
     @Optional
     void setStudio(Studio opened) {
-        if (opened == studio) {
+        if (!engine.follow(opened)) {
             return;
         }
-        if (studio != null) {
-            studio.engine().removeListener(follow);
-        }
         studio = opened;
-        if (studio != null) {
-            studio.engine().addListener(follow);
-        }
         if (type != null && !type.isDisposed()) {
             loadChoices();
         }
@@ -212,9 +207,7 @@ public class RequestPart {
 
     @PreDestroy
     void dispose() {
-        if (studio != null) {
-            studio.engine().removeListener(follow);
-        }
+        engine.follow(null);
     }
 
     /** A partition's status, what it published (secrets masked), what libvirt has defined for it, and a line for each change. */
@@ -230,6 +223,13 @@ public class RequestPart {
             eventLog.append(java.time.LocalTime.now().withNano(0) + "  " + line + "\n");
             lastLogged = line;
         }
+        // libvirt is asked again only when what it has may have changed, not at every event of the instance
+        String key = p.id() + " " + p.status().phase() + " " + p.appliedRevision() + " " + p.hostId();
+        if (key.equals(liveKey)) {
+            instanceStatus.getParent().layout();
+            return;
+        }
+        liveKey = key;
         Studio from = studio;
         Thread.ofVirtual().name("kvmstudio-live-definition").start(() -> { // libvirt is asked off the UI thread
             String xml = from.engine().liveDefinition(p.id()).orElse("Nothing is defined in libvirt for this instance now.");
@@ -248,6 +248,7 @@ public class RequestPart {
         reference.setText("");
         connection.setInput(new Object[0]);
         liveXml.setText("");
+        liveKey = null;
         eventLog.setText("");
         lastLogged = "";
         instanceStatus.setText(what);
