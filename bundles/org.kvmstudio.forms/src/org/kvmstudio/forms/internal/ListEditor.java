@@ -6,7 +6,6 @@ import java.util.List;
 import org.eclipse.core.databinding.observable.list.WritableList;
 import org.eclipse.jface.databinding.viewers.ObservableListContentProvider;
 import org.eclipse.jface.layout.GridDataFactory;
-import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.jface.viewers.ListViewer;
 import org.eclipse.swt.SWT;
@@ -122,14 +121,5 @@ final class ListEditor extends FieldEditor {
     @Override
     public Control control() {
         return viewer.getControl();
-    }
-
-    /** The entry box and its Add button, for tests driving the list. */
-    Text entry() {
-        return entry;
-    }
-
-    IStructuredSelection selection() {
-        return viewer.getStructuredSelection();
     }
 }

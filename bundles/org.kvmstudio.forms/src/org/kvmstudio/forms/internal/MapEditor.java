@@ -208,9 +208,4 @@ final class MapEditor extends FieldEditor {
     public Control control() {
         return viewer.getControl();
     }
-
-    /** Rows as shown, for tests. */
-    List<Entry> entries() {
-        return List.copyOf(entries);
-    }
 }
