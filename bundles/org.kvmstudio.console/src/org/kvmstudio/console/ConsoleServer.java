@@ -1,7 +1,6 @@
 package org.kvmstudio.console;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,11 +32,7 @@ public final class ConsoleServer implements AutoCloseable {
 
     /** How long a console link may wait to be opened. */
     static final Duration LINK_LIFETIME = Duration.ofMinutes(2);
-    /** Only paths of our page and of noVNC's files: no dot-dot, no encoded anything. */
-    private static final Pattern STATIC_PATH = Pattern.compile("(novnc/)?[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\\.[a-z]{2,5}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript",
-            "css", "text/css", "svg", "image/svg+xml", "png", "image/png", "json", "application/json", "txt", "text/plain; charset=utf-8");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A console waiting for its page to ask for it. */
@@ -108,7 +103,7 @@ public final class ConsoleServer implements AutoCloseable {
                 session(exchange, path.substring("/session/".length()));
             } else if (path.startsWith("/console/") && method.equals("GET") && TOKEN.matcher(path.substring(9)).matches()) {
                 file(exchange, "console.html");
-            } else if (method.equals("GET") && path.length() > 1 && STATIC_PATH.matcher(path.substring(1)).matches()) {
+            } else if (method.equals("GET") && path.length() > 1 && ConsoleFiles.isFileName(path.substring(1))) {
                 file(exchange, path.substring(1));
             } else {
                 send(exchange, 404, "text/plain; charset=utf-8", "not found".getBytes(StandardCharsets.UTF_8));
@@ -128,13 +123,11 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private void file(HttpExchange exchange, String path) throws IOException {
-        try (InputStream in = ConsoleServer.class.getClassLoader().getResourceAsStream("web/" + path)) {
-            if (in == null) {
-                send(exchange, 404, "text/plain; charset=utf-8", "not found".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            String type = TYPES.getOrDefault(path.substring(path.lastIndexOf('.') + 1), "application/octet-stream");
-            send(exchange, 200, type, in.readAllBytes());
+        var file = ConsoleFiles.find(path);
+        if (file.isEmpty()) {
+            send(exchange, 404, "text/plain; charset=utf-8", "not found".getBytes(StandardCharsets.UTF_8));
+        } else {
+            send(exchange, 200, file.get().contentType(), file.get().bytes());
         }
     }
 

@@ -1,0 +1,272 @@
+package org.kvmstudio.frontend.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A frontend's HTTPS server on loopback, with its generated certificate, over real TLS and websockets. */
+class FrontendServerTest {
+
+    private EchoVncServer vncA;
+    private EchoVncServer vncB;
+    private TlsIdentity identity;
+    private TlsClient client;
+    private FrontendServer frontend;
+
+    @BeforeEach
+    void start() throws Exception {
+        vncA = new EchoVncServer("a");
+        vncB = new EchoVncServer("b");
+        identity = TlsIdentity.generate("localhost", Instant.now());
+        client = new TlsClient(identity);
+        frontend = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.of(0), 64, 2), identity);
+        frontend.routes(List.of(route("vma", vncA), route("vmb", vncB)));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        frontend.close();
+        vncA.close();
+        vncB.close();
+    }
+
+    private static Route route(String resource, EchoVncServer vnc) {
+        return new Route(resource, "SOFTINST-" + resource, vnc.uri(), true);
+    }
+
+    @Test
+    void anEntryServesTheConsolePageAndNoVnc() throws Exception {
+        TlsClient.Answer page = client.get(frontend.port(), "/vma/", "localhost");
+        assertEquals(200, page.status());
+        assertEquals("text/html; charset=utf-8", page.header("content-type"));
+        assertTrue(page.body().contains("frontend.js"), page.body());
+        assertTrue(page.header("content-security-policy").contains("frame-ancestors 'none'"));
+        assertEquals("nosniff", page.header("x-content-type-options"));
+        assertEquals(200, client.get(frontend.port(), "/vma/novnc/core/rfb.js", "localhost").status());
+        assertEquals(200, client.get(frontend.port(), "/vma/viewer.js", "localhost").status());
+        TlsClient.Answer bare = client.get(frontend.port(), "/vma", "localhost");
+        assertEquals(301, bare.status(), "the 2012 address, without its slash, leads to the page");
+        assertEquals("/vma/", URI.create(bare.header("location")).getPath());
+        assertTrue(client.get(frontend.port(), "/vma/", "LocalHost:" + frontend.port()).status() == 200,
+                "a Host header with the port and another case is the same domain");
+    }
+
+    @Test
+    void anythingButARegisteredEntryOfItsDomainIsNotFound() throws Exception {
+        String[] paths = {"/", "/other/", "/vma/../vmb/", "/vma/%2e%2e/vmb/", "/%76ma/", "/vma%2F", "/vma%2fwebsockify",
+            "/vma/novnc/../../META-INF/MANIFEST.MF", "/vma/novnc%2fcore%2frfb.js", "/vma/%252e%252e/vmb/", "/vma/..%2f..%2fvmb/",
+            "/vma/org/kvmstudio/frontend/server/FrontendServer.class", "/vma/META-INF/MANIFEST.MF", "//vma/", "/vma//",
+            "/VMA/", "/vma/websockify/x", "/vma/./", "/./vma/", "/vma;x=1/", "/vma/novnc/core/rfb.js;.html", "/vma\\..\\vmb/",
+            "/vma/%00", "/.vma/", "/vma/console.html/.."};
+        for (String path : paths) {
+            TlsClient.Answer answer = client.get(frontend.port(), path, "localhost");
+            // Jetty itself refuses a NUL in a path as a bad request, before any routing
+            assertEquals(path.contains("%00") ? 400 : 404, answer.status(), path + " answered " + answer.status());
+            assertFalse(answer.body().contains("<html"), "a 404 says nothing of what exists: " + path);
+        }
+        assertEquals(404, client.get(frontend.port(), "/vma/", "evil.example").status(), "another domain");
+        assertEquals(400, client.send(frontend.port(), "GET https://evil.example/vma/ HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n").status(), "an absolute URI naming another domain than its Host: Jetty refuses it");
+        assertEquals(404, client.send(frontend.port(), "GET https://evil.example/vma/ HTTP/1.1\r\nHost: evil.example\r\n"
+                + "Connection: close\r\n\r\n").status(), "an absolute URI of another domain");
+        assertEquals(0, vncA.connections.get() + vncB.connections.get(), "no request reached a VNC server");
+    }
+
+    @Test
+    void eachEntrysWebsocketReachesItsOwnVncServerOnly() throws Exception {
+        try (Console a = Console.open(client, frontend.port(), "vma", null); Console b = Console.open(client, frontend.port(), "vmb", null)) {
+            assertEquals("binary", a.socket.getSubprotocol());
+            assertEquals("a:hello", a.roundTrip("hello"));
+            assertEquals("b:hello", b.roundTrip("hello"));
+            String large = "x".repeat(200_000);
+            assertTrue(("a:" + large).equals(a.roundTrip(large)), "a large message crosses whole");
+        }
+        assertEquals(1, vncA.connections.get());
+        assertEquals(1, vncB.connections.get());
+        waitFor(() -> vncA.open.get() == 0 && frontend.openConsoles() == 0, "closing the console closes its VNC connection");
+    }
+
+    @Test
+    void aConsoleOfAnotherSiteOrBeyondTheLimitIsRefused() throws Exception {
+        CompletionException foreign = assertThrows(CompletionException.class,
+                () -> Console.open(client, frontend.port(), "vma", "https://evil.example"));
+        assertEquals(403, refusal(foreign));
+        try (Console one = Console.open(client, frontend.port(), "vma", "https://localhost:" + frontend.port());
+                Console two = Console.open(client, frontend.port(), "vma", null)) {
+            assertEquals("a:1", one.roundTrip("1"));
+            CompletionException third = assertThrows(CompletionException.class, () -> Console.open(client, frontend.port(), "vma", null));
+            assertEquals(503, refusal(third));
+            assertEquals("b:2", Console.open(client, frontend.port(), "vmb", null).roundTrip("2"), "the limit is per entry");
+        }
+        assertEquals(400, client.get(frontend.port(), "/vma/websockify", "localhost").status(), "a plain GET is not a console");
+    }
+
+    @Test
+    void removingAnEntryClosesItsConsolesAndItsAddressAtOnce() throws Exception {
+        try (Console a = Console.open(client, frontend.port(), "vma", null); Console b = Console.open(client, frontend.port(), "vmb", null)) {
+            assertEquals("a:x", a.roundTrip("x"));
+            frontend.routes(List.of(route("vmb", vncB)));
+            assertNotNull(a.closed.get(10, TimeUnit.SECONDS), "the removed entry's console is closed");
+            assertEquals(404, client.get(frontend.port(), "/vma/", "localhost").status());
+            assertEquals("b:still", b.roundTrip("still"), "the other entry's console is untouched");
+            frontend.routes(List.of(route("vmb", vncA)));
+            assertNotNull(b.closed.get(10, TimeUnit.SECONDS), "an entry that leads elsewhere now closes its consoles");
+        }
+        waitFor(() -> vncA.open.get() == 0 && vncB.open.get() == 0, "the VNC connections are closed too");
+    }
+
+    @Test
+    void plainHttpOnlyRedirectsToHttpsForRegisteredEntries() throws Exception {
+        TlsClient.Answer redirected = TlsClient.sendPlain(frontend.redirectPort(), "GET /vma/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals(301, redirected.status());
+        assertEquals(URI.create("https://localhost:" + frontend.port() + "/vma/"), URI.create(redirected.header("location")));
+        assertEquals(404, TlsClient.sendPlain(frontend.redirectPort(), "GET /nothere/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").status());
+        assertEquals(404, TlsClient.sendPlain(frontend.redirectPort(), "GET /vma/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").status(),
+                "no redirection to anywhere for another domain");
+    }
+
+    @Test
+    void oversizedOrBodiedRequestsAreRefused() throws Exception {
+        TlsClient.Answer big = client.send(frontend.port(), "GET /vma/ HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "y".repeat(10_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertEquals(431, big.status());
+        TlsClient.Answer post = client.send(frontend.port(), "POST /vma/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n\r\nhello");
+        assertEquals(405, post.status());
+        TlsClient.Answer huge = client.send(frontend.port(), "GET /vma/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n"
+                + "Connection: close\r\n\r\n");
+        assertEquals(413, huge.status());
+    }
+
+    @Test
+    void onlyModernTlsIsSpoken() throws Exception {
+        try (SSLSocket old = (SSLSocket) client.context.getSocketFactory().createSocket("127.0.0.1", frontend.port())) {
+            old.setEnabledProtocols(new String[] {"TLSv1.1"});
+            assertThrows(IOException.class, old::startHandshake);
+        } catch (IllegalArgumentException jdkRefusesIt) {
+            // this JDK cannot even offer TLS 1.1: nothing to test
+        }
+        try (SSLSocket modern = (SSLSocket) client.context.getSocketFactory().createSocket("127.0.0.1", frontend.port())) {
+            modern.startHandshake();
+            assertEquals("TLSv1.3", modern.getSession().getProtocol());
+        }
+        TlsClient stranger = new TlsClient(TlsIdentity.generate("localhost", Instant.now()));
+        assertThrows(SSLHandshakeException.class, () -> stranger.get(frontend.port(), "/vma/", "localhost"),
+                "the server presents the identity it was given");
+    }
+
+    @Test
+    void closingFreesItsPorts() throws Exception {
+        int port = frontend.port();
+        int redirect = frontend.redirectPort();
+        frontend.close();
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"));
+                ServerSocket again2 = new ServerSocket(redirect, 1, InetAddress.getByName("0.0.0.0"))) {
+            assertEquals(port, again.getLocalPort());
+        }
+        IOException taken;
+        try (ServerSocket squatter = new ServerSocket(0)) {
+            taken = assertThrows(IOException.class, () -> FrontendServer.start(
+                    new ServerSettings("localhost", squatter.getLocalPort(), OptionalInt.empty()), identity));
+            assertTrue(taken.getMessage().contains("port " + squatter.getLocalPort() + " is in use"), taken.getMessage());
+        }
+    }
+
+    private static int refusal(CompletionException e) {
+        return ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A browser's side of a console: Java's websocket client, trusting the frontend's certificate. */
+    static final class Console implements WebSocket.Listener, AutoCloseable {
+        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final ByteBuffer message = ByteBuffer.allocate(1 << 20);
+        WebSocket socket;
+
+        static Console open(TlsClient client, int port, String resource, String origin) {
+            Console console = new Console();
+            WebSocket.Builder builder = HttpClient.newBuilder().sslContext(client.context).build().newWebSocketBuilder()
+                    .subprotocols("binary");
+            if (origin != null) {
+                builder.header("Origin", origin);
+            }
+            console.socket = builder.buildAsync(URI.create("wss://localhost:" + port + "/" + resource + "/websockify"), console).join();
+            return console;
+        }
+
+        String roundTrip(String text) throws InterruptedException {
+            socket.sendBinary(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)), true).join();
+            String answer = received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(answer, "no answer to " + text.length() + " bytes");
+            return answer;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            message.put(data);
+            if (last) {
+                message.flip();
+                received.add(StandardCharsets.US_ASCII.decode(message).toString());
+                message.clear();
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(-1);
+        }
+
+        @Override
+        public void close() {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package org.kvmstudio.frontend.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+
+/**
+ * One console connection: the browser's websocket (accepted by the frontend) paired with a websocket
+ * to the VM's VNC server. Data frames go across as they come, one at a time per direction: the next
+ * frame is read from a side only once the previous one was written to the other, so a slow reader
+ * slows its writer down instead of filling the frontend's memory. A close on either side closes the
+ * other; so does removing the entry ({@link #close()}).
+ */
+final class ConsoleRelay {
+
+    /** How long a VNC server may take to accept the websocket. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final WebSocketCoreClient client;
+    private final URI backend;
+    private final List<String> subProtocols;
+    private final Runnable onClosed;
+    private final Side browser = new Side("browser");
+    private final Side vnc = new Side("VNC server");
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param subProtocols the subprotocols the browser offered that are asked of the VNC server too
+     * @param onClosed     told once, when both sides are done
+     */
+    ConsoleRelay(WebSocketCoreClient client, URI backend, List<String> subProtocols, Runnable onClosed) {
+        this.client = client;
+        this.backend = backend;
+        this.subProtocols = List.copyOf(subProtocols);
+        this.onClosed = onClosed;
+        browser.peer = vnc;
+        vnc.peer = browser;
+    }
+
+    /** The side that faces the browser, for the frontend's upgrade. */
+    FrameHandler browserSide() {
+        return browser;
+    }
+
+    /** Closes both sides: the entry was removed or the frontend stops. */
+    void close() {
+        browser.closeWith(CloseStatus.SHUTDOWN, "the console entry was removed");
+        vnc.closeWith(CloseStatus.NORMAL, "");
+    }
+
+    private void connectVnc(Callback browserOpened) {
+        CoreClientUpgradeRequest upgrade = CoreClientUpgradeRequest.from(client, backend, vnc);
+        upgrade.setSubProtocols(subProtocols);
+        upgrade.timeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            client.connect(upgrade).whenComplete((session, failure) -> {
+                if (failure != null) {
+                    browserOpened.failed(new IOException("the console's VNC server does not answer", failure));
+                    return;
+                }
+                browserOpened.succeeded();
+                browser.session.demand();
+                vnc.session.demand();
+            });
+        } catch (IOException | RuntimeException e) {
+            browserOpened.failed(e);
+        }
+    }
+
+    private final class Side implements FrameHandler {
+        private final String name;
+        private Side peer;
+        private volatile CoreSession session;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Side(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void onOpen(CoreSession opened, Callback callback) {
+            session = opened;
+            if (this == browser) {
+                connectVnc(callback); // the browser's side is open once the VNC server's is
+            } else {
+                callback.succeeded();
+            }
+        }
+
+        @Override
+        public void onFrame(Frame frame, Callback callback) {
+            switch (frame.getOpCode()) {
+                case OpCode.TEXT, OpCode.BINARY, OpCode.CONTINUATION -> {
+                    CoreSession out = peer.session;
+                    // a fresh frame: masking is each side's own business
+                    out.sendFrame(new Frame(frame.getOpCode(), frame.isFin(), frame.getPayload()), Callback.from(() -> {
+                        callback.succeeded();
+                        session.demand();
+                    }, failure -> {
+                        callback.failed(failure);
+                        peer.closeWith(CloseStatus.SERVER_ERROR, "");
+                    }), false);
+                }
+                case OpCode.CLOSE -> {
+                    CloseStatus status = CloseStatus.getCloseStatus(frame);
+                    callback.succeeded(); // Jetty answers the close itself
+                    peer.closeWith(status.getCode(), status.getReason());
+                }
+                default -> { // ping and pong are each hop's own; Jetty answers pings
+                    callback.succeeded();
+                    session.demand();
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable cause, Callback callback) {
+            callback.succeeded();
+            peer.closeWith(this == vnc ? CloseStatus.BAD_GATEWAY : CloseStatus.NORMAL, this == vnc ? "the VNC server failed" : "");
+        }
+
+        @Override
+        public void onClosed(CloseStatus status, Callback callback) {
+            done.set(true);
+            callback.succeeded();
+            peer.closeWith(status.getCode(), status.getReason());
+            if (peer.done.get() || peer.session == null) {
+                if (closed.compareAndSet(false, true)) {
+                    onClosed.run();
+                }
+            }
+        }
+
+        void closeWith(int code, String reason) {
+            CoreSession s = session;
+            if (s == null || done.get() || !s.isOutputOpen()) {
+                if (s == null && this == vnc) {
+                    done.set(true);
+                }
+                return;
+            }
+            int sendable = CloseStatus.isTransmittableStatusCode(code) ? code : CloseStatus.NORMAL;
+            s.close(sendable, reason == null ? "" : reason, Callback.NOOP);
+        }
+
+        @Override
+        public String toString() {
+            return name + " side of the console relay to " + backend;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.kvmstudio.frontend.server;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collection;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.eclipse.jetty.websocket.core.server.WebSocketMappings;
+
+/**
+ * The HTTPS server of one frontend (master), embedded Jetty: its entries' console pages and their
+ * websockets relayed to the VMs' VNC servers, on its port for its domain; plain HTTP only redirects,
+ * when asked. TLS 1.2 and 1.3 with Jetty's modern cipher list.
+ */
+public final class FrontendServer implements AutoCloseable {
+
+    /** Request headers a console page needs are small; anything bigger is refused. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** A console request carries no body. */
+    static final long MAX_BODY_BYTES = 1024;
+    static final long HTTP_IDLE_MILLIS = 30_000;
+
+    private final ServerSettings settings;
+    private final TlsIdentity identity;
+    private final Server server;
+    private final ServerConnector https;
+    private final ServerConnector http;
+    private final Routes routes = new Routes();
+
+    private FrontendServer(ServerSettings settings, TlsIdentity identity) {
+        this.settings = settings;
+        this.identity = identity;
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("kvmstudio-frontend-" + settings.domain());
+        threads.setDaemon(true);
+        server = new Server(threads);
+        server.setStopTimeout(2000);
+        // what Jetty refuses itself (a malformed request) is answered in a line of text, naming nothing
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setShowMessageInTitle(false);
+        errors.setShowOrigin(false);
+        errors.setDefaultResponseMimeType("text/plain");
+        server.setErrorHandler(errors);
+
+        HttpConfiguration plain = new HttpConfiguration();
+        plain.setSendServerVersion(false);
+        plain.setSendXPoweredBy(false);
+        plain.setRequestHeaderSize(MAX_HEADER_BYTES);
+        // requests with encoded or dotted segments reach our handler, which refuses them with the same 404
+        // as any other unknown path (it matches paths as sent against names that are never encoded)
+        plain.setUriCompliance(UriCompliance.UNSAFE);
+        HttpConfiguration secure = new HttpConfiguration(plain);
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        customizer.setSniHostCheck(false); // the handler refuses other hosts itself
+        secure.addCustomizer(customizer);
+
+        char[] password = randomPassword();
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(identity.keyStore(password));
+        tls.setKeyStorePassword(new String(password));
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        tls.setRenegotiationAllowed(false);
+
+        https = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secure));
+        https.setPort(settings.port());
+        https.setIdleTimeout(HTTP_IDLE_MILLIS);
+        server.addConnector(https);
+        if (settings.redirectPort().isPresent()) {
+            http = new ServerConnector(server, new HttpConnectionFactory(plain));
+            http.setPort(settings.redirectPort().getAsInt());
+            http.setIdleTimeout(HTTP_IDLE_MILLIS);
+            server.addConnector(http);
+        } else {
+            http = null;
+        }
+        server.addBean(new NetworkConnectionLimit(settings.maxConnections(), server));
+
+        WebSocketComponents components = new WebSocketComponents();
+        server.addBean(components);
+        HttpClient httpClient = new HttpClient();
+        httpClient.setExecutor(threads);
+        WebSocketCoreClient client = new WebSocketCoreClient(httpClient, components);
+        server.addBean(client);
+        FrontendHandler handler = new FrontendHandler(settings, https::getLocalPort, routes, new WebSocketMappings(components), client);
+        SizeLimitHandler limit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
+        limit.setHandler(handler);
+        server.setHandler(limit);
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @throws IOException saying which port is taken, when one is
+     */
+    public static FrontendServer start(ServerSettings settings, TlsIdentity identity) throws IOException {
+        FrontendServer frontend = new FrontendServer(settings, identity);
+        try {
+            frontend.server.start();
+        } catch (IOException e) {
+            frontend.close();
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new IOException("port " + settings.port() + settings.redirectPort().stream()
+                        .mapToObj(p -> " or " + p).findFirst().orElse("") + " is in use by another program", e);
+            }
+            throw e;
+        } catch (Exception e) {
+            frontend.close();
+            throw new IOException("the frontend for " + settings.domain() + " cannot start: " + e.getMessage(), e);
+        }
+        return frontend;
+    }
+
+    /** Serves exactly {@code entries} from now on; consoles open on entries that went or changed are closed. */
+    public void routes(Collection<Route> entries) {
+        routes.replace(entries);
+    }
+
+    /** Whether this server runs as {@code wanted} asks, with {@code wantedIdentity}: otherwise it is restarted. */
+    public boolean serves(ServerSettings wanted, TlsIdentity wantedIdentity) {
+        return server.isRunning() && settings.equals(wanted) && identity.sameAs(wantedIdentity);
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** The HTTPS port, as bound (the asked one, or the one chosen for port 0). */
+    public int port() {
+        return https.getLocalPort();
+    }
+
+    /** The HTTP redirection port, as bound; -1 without redirection. */
+    public int redirectPort() {
+        return http == null ? -1 : http.getLocalPort();
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    /** Consoles open now, all entries together. */
+    public int openConsoles() {
+        return routes.openRelays();
+    }
+
+    /** Closes every console and stops listening: the ports are free when this returns. */
+    @Override
+    public void close() {
+        routes.closeAll();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            System.getLogger(FrontendServer.class.getName()).log(System.Logger.Level.WARNING,
+                    "the frontend for " + settings.domain() + " did not stop cleanly", e);
+        }
+    }
+
+    /** The in-memory key store's password: it protects nothing on disk, it only has to exist. */
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes).toCharArray();
+    }
+}

@@ -1,0 +1,80 @@
+package org.kvmstudio.frontend.server;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The entries a frontend serves, and the console relays open on each: replacing the table closes at
+ * once the relays of entries that went away or now lead elsewhere.
+ */
+final class Routes {
+
+    private volatile Map<String, Route> table = Map.of();
+    private final Map<String, Set<ConsoleRelay>> relays = new ConcurrentHashMap<>();
+
+    Optional<Route> find(String resource) {
+        return Optional.ofNullable(table.get(resource));
+    }
+
+    int size() {
+        return table.size();
+    }
+
+    synchronized void replace(Collection<Route> routes) {
+        Map<String, Route> next = new LinkedHashMap<>();
+        for (Route r : routes) {
+            if (next.putIfAbsent(r.resource(), r) != null) {
+                throw new IllegalArgumentException("two entries for /" + r.resource() + "/");
+            }
+        }
+        Map<String, Route> previous = table;
+        table = Map.copyOf(next);
+        for (Map.Entry<String, Route> old : previous.entrySet()) {
+            if (!old.getValue().equals(next.get(old.getKey()))) {
+                closeRelays(old.getKey());
+            }
+        }
+    }
+
+    /**
+     * Counts a new relay on {@code route}, unless {@code max} are open already or the route changed
+     * meanwhile; the caller undoes it with {@link #closed}.
+     */
+    synchronized boolean open(Route route, ConsoleRelay relay, int max) {
+        if (!route.equals(table.get(route.resource()))) {
+            return false;
+        }
+        Set<ConsoleRelay> open = relays.computeIfAbsent(route.resource(), r -> ConcurrentHashMap.newKeySet());
+        if (open.size() >= max) {
+            return false;
+        }
+        open.add(relay);
+        return true;
+    }
+
+    void closed(String resource, ConsoleRelay relay) {
+        Set<ConsoleRelay> open = relays.get(resource);
+        if (open != null) {
+            open.remove(relay);
+        }
+    }
+
+    int openRelays() {
+        return relays.values().stream().mapToInt(Set::size).sum();
+    }
+
+    void closeAll() {
+        relays.keySet().forEach(this::closeRelays);
+    }
+
+    private void closeRelays(String resource) {
+        Set<ConsoleRelay> open = relays.remove(resource);
+        if (open != null) {
+            open.forEach(ConsoleRelay::close);
+        }
+    }
+}

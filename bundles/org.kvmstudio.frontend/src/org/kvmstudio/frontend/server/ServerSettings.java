@@ -1,0 +1,52 @@
+package org.kvmstudio.frontend.server;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * How a frontend's server listens: the domain it answers for (any other Host is refused), its HTTPS
+ * port, the plain HTTP port that redirects to it (if any), and the limits that keep one client from
+ * starving the others.
+ *
+ * @param maxConnections  network connections open at once, all clients together
+ * @param maxConsoles     websockets open at once to one entry
+ */
+public record ServerSettings(String domain, int port, OptionalInt redirectPort, int maxConnections, int maxConsoles) {
+
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    public static final int DEFAULT_MAX_CONSOLES = 16;
+
+    public ServerSettings {
+        domain = asciiDomain(domain);
+        checkPort(port);
+        redirectPort.ifPresent(ServerSettings::checkPort);
+        if (redirectPort.isPresent() && redirectPort.getAsInt() == port && port != 0) {
+            throw new IllegalArgumentException("the HTTP redirection port cannot be the HTTPS port " + port);
+        }
+        if (maxConnections < 1 || maxConsoles < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+
+    public ServerSettings(String domain, int port, OptionalInt redirectPort) {
+        this(domain, port, redirectPort, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONSOLES);
+    }
+
+    /** The domain as it appears in Host headers and certificates: IDNA ASCII, lower case. */
+    public static String asciiDomain(String domain) {
+        Objects.requireNonNull(domain, "domain");
+        String ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        if (ascii.isEmpty() || ascii.endsWith(".")) {
+            throw new IllegalArgumentException("not a domain name: " + domain);
+        }
+        return ascii;
+    }
+
+    private static void checkPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("not a TCP port: " + port);
+        }
+    }
+}
