@@ -71,8 +71,9 @@ ensure_libvirt_user() {
   getent passwd libvirt-qemu >/dev/null || useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
 }
 
-# Only for the tests: the tiny guest's boot loader and ISO tools, a prompt zombie reaper (tini), curl.
-TEST_PACKAGES=(tini xorriso isolinux syslinux-common)
+# Only for the tests: the tiny guest's boot loader and ISO tools, a prompt zombie reaper (tini), curl,
+# and Chromium with openssl for the frontend's console opened in a real browser.
+TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl)
 
 setup() {
   apt_install ca-certificates curl unzip "${GUI_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"

@@ -36,6 +36,7 @@ fail() { failed=$((failed + 1)); say "e2e FAIL: $1${2:+ ($2)}"; }
 # check NAME COMMAND...: the command's success is the check's
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+json_true() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1" 2>/dev/null; }
 guid() { "$K" info "$1" --json 2>/dev/null | json 'd["instance_guid"]'; }
 wait_for() { # SECONDS COMMAND...: true once the command succeeds
   local until=$(( $(date +%s%N) + $1 * 1000000000 )); shift
@@ -86,6 +87,26 @@ check "QEMU killed outside: the agent sees it within 1 s" wait_for 1 sh -c "'$K'
     || { p=\$(pgrep -f 'guest=kvmstudio-[0-9a-f]*-$KVM,'); test -n \"\$p\" && test \"\$p\" != $pid; }"
 check "and brings the guest back" wait_for 60 sh -c "p=\$(pgrep -f 'guest=kvmstudio-[0-9a-f]*-$KVM,'); test -n \"\$p\" && test \"\$p\" != $pid \
     && '$K' list | grep '^myawesomekvm ' | grep -q 'ready, started'"
+
+# --- the seed's fourth example: a frontend master, and the KVM's console in a browser at the URL it published
+FPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
+check "a KVM without a frontend runs and says it has none" sh -c "'$K' info myawesomekvm | grep -q 'no frontend serves its console yet'"
+check "a frontend master is served by the agent" sh -c "'$K' request mykvmfrontend kvm --type frontend \
+    --parameters domain=localhost port=$FPORT --wait --timeout 60 >/dev/null"
+published_url_is() { test "$("$K" info "$1" --json 2>/dev/null | json 'd["connection_parameters"].get("url", "")')" = "$2"; }
+check "the KVM publishes its console's URL on the frontend" wait_for 60 published_url_is myawesomekvm "https://localhost:$FPORT/myawesomekvm"
+CONSOLE=$("$K" info myawesomekvm --json | json 'd["connection_parameters"]["url"]')
+VNCPASS=$("$K" info myawesomekvm --json | json 'd["connection_parameters"]["password"]')
+CERT=$(find "$KVMSTUDIO_WORKSPACE" -name frontend-certificate.pem | head -1)
+SPKI=$(openssl x509 -in "$CERT" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+"$KVMSTUDIO_ROOT/releng/scripts/browser-console.py" "$CONSOLE/#password=$VNCPASS" --spki "$SPKI" \
+    --screenshot "${E2E_SCREENSHOTS:-$work}/frontend-console.png" >"$work/browser.json" 2>&1
+say "Chromium at $CONSOLE/: $(cat "$work/browser.json")"
+check "Chromium shows the guest's screen at that URL (noVNC through the frontend)" json_true "$work/browser.json" \
+    'd["state"] == "connected" and d["canvas"]["lit"] > 0.002 and d["canvas"]["colors"] >= 2'
+"$KVMSTUDIO_ROOT/releng/scripts/browser-console.py" "$CONSOLE/#password=wrong123" --spki "$SPKI" >"$work/browser-bad.json" 2>&1
+check "a wrong VNC password is refused" json_true "$work/browser-bad.json" 'd["state"] == "refused"'
+check "the frontend serves nothing but its entries" test "$(curl -sk -o /dev/null -w '%{http_code}' "https://localhost:$FPORT/mynbd/")" = 404
 
 # --- an NBD image uploaded once, through the key-protected endpoint the agent serves
 check "an nbd instance without image waits for an upload (exit 2)" test "$(rc "$K" request upload kvm --type nbd)" = 2

@@ -710,8 +710,12 @@ public final class RequestEngine {
                             reached(Status.phaseOf(slave.requestedState()), slave, store.partition(slave.id()).orElse(slave)));
                 }
             }
-            publish(deployed, d.connectionParameters(), deployed.revision(),
-                    reached(d.phase(), deployed, store.partition(deployed.id()).orElse(deployed)));
+            Status status = reached(d.phase(), deployed, store.partition(deployed.id()).orElse(deployed));
+            if (status.message().isEmpty() && !d.message().isEmpty()) {
+                // reached, with a note of what is missing around it ("no frontend publishes its console yet")
+                status = new Status(status.phase(), redact(deployed, d.message()), status.since());
+            }
+            publish(deployed, d.connectionParameters(), deployed.revision(), status);
             boolean slaveBehind = slaves.stream().anyMatch(slave -> slave.requestedState() != RequestedState.DESTROYED
                     && !Optional.ofNullable(d.slaves().get(slave.id())).map(o -> o.phase() == Status.phaseOf(slave.requestedState()))
                             .orElse(false));
@@ -730,12 +734,30 @@ public final class RequestEngine {
      * into its private state, the others into the partition.
      */
     private synchronized void publish(Partition p, Parameters published, long revision, Status status) {
-        if (store.partition(p.id()).isEmpty()) {
+        Optional<Partition> before = store.partition(p.id());
+        if (before.isEmpty()) {
             return; // forgotten meanwhile: nothing may be written for it again
         }
         Set<String> secretNames = outputSchema(p).map(Secrets::names).orElse(Set.of());
         secrets.keep(p, Secrets.only(published, secretNames));
-        update(p.id(), current -> current.deployed(revision, status, Secrets.without(published, secretNames)));
+        Parameters open = Secrets.without(published, secretNames);
+        update(p.id(), current -> current.deployed(revision, status, open));
+        if (!open.equals(before.get().connectionParameters())) {
+            touchRequester(before.get());
+        }
+    }
+
+    /**
+     * What {@code child} publishes changed: the instance that requested it deploys again to read it
+     * (a KVM publishes its frontend entry's URL as its own), as a SlapOS instance re-reads what it requested.
+     */
+    private synchronized void touchRequester(Partition child) {
+        if (child.parentId() == null) {
+            return;
+        }
+        store.partition(child.parentId()).filter(r -> r.requestedState() != RequestedState.DESTROYED && r.isReady())
+                .ifPresent(r -> store(r.withStatus(notReady("reading what '" + child.reference() + "' published")),
+                        InstanceEvent.Kind.CHANGED));
     }
 
     /** The status once {@code deployed} reached {@code phase}; says so when a newer revision is waiting. */

@@ -244,7 +244,7 @@ public final class LibvirtSession implements BackendSession, HostListener {
                     try {
                         Optional<InstanceMetadata> mark = DomainXmlReader.metadata(d.getXMLDesc(0));
                         if (mark.isPresent() && mark.get().workspaceId().equals(site.workspaceId())
-                                && engine().partition(mark.get().instanceGuid()).isEmpty()) {
+                                && !ownedByAVm(mark.get().instanceGuid())) {
                             found.add(new Orphan("domain", host.host().id(), d.getName(), mark.get().instanceGuid(),
                                     mark.get().releaseUri(), mark.get().reference(), mark.get().softwareType()));
                         }
@@ -259,6 +259,11 @@ public final class LibvirtSession implements BackendSession, HostListener {
             }
         }
         return found;
+    }
+
+    /** Whether a VM partition has this guid (an entry or an export that happens to have it owns no domain). */
+    private boolean ownedByAVm(String instanceGuid) {
+        return engine().partition(instanceGuid).filter(p -> !p.shared() && kvm.softwareTypes().contains(p.softwareType())).isPresent();
     }
 
     /** An orphan VM's size as its host has it: adopting it keeps its memory, vCPUs and disk. */
@@ -296,7 +301,7 @@ public final class LibvirtSession implements BackendSession, HostListener {
             try {
                 Optional<InstanceMetadata> mark = DomainXmlReader.metadata(d.getXMLDesc(0));
                 if (mark.isEmpty() || !mark.get().workspaceId().equals(site.workspaceId())
-                        || engine().partition(mark.get().instanceGuid()).isPresent()) {
+                        || ownedByAVm(mark.get().instanceGuid())) {
                     throw new ProvisioningException(orphan.name() + " is not an orphan of this workspace");
                 }
                 if (d.isActive() == 1) {

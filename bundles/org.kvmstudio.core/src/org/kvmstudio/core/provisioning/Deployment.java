@@ -11,7 +11,8 @@ import org.kvmstudio.model.Status;
  * for a master, what it achieved for each slave it was given (by slave id). A slave it says nothing
  * of stays not ready.
  *
- * @param message why the partition is not in its requested state, when it is not
+ * @param message why the partition is not in its requested state, when it is not; when it is, a note
+ *                of what around it is still missing (shown as its status message)
  */
 public record Deployment(Status.Phase phase, String message, Parameters connectionParameters,
         Map<String, SlaveDeployment> slaves) {
@@ -30,6 +31,11 @@ public record Deployment(Status.Phase phase, String message, Parameters connecti
     /** Not (yet) in the requested state, for {@code reason}; what is already published is kept. */
     public static Deployment behind(Status.Phase phase, String reason, Parameters published) {
         return new Deployment(phase, reason, published, Map.of());
+    }
+
+    /** In the requested state, with a note of what around it is still missing. */
+    public static Deployment reached(Status.Phase phase, Parameters published, String note) {
+        return new Deployment(phase, note, published, Map.of());
     }
 
     public Deployment withSlaves(Map<String, SlaveDeployment> deployedSlaves) {
