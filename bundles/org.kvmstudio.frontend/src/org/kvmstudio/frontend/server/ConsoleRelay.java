@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
@@ -18,15 +20,34 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 /**
  * One console connection: the browser's websocket (accepted by the frontend) paired with a websocket
- * to the VM's VNC server. Data frames go across as they come, one at a time per direction: the next
- * frame is read from a side only once the previous one was written to the other, so a slow reader
- * slows its writer down instead of filling the frontend's memory. A close on either side closes the
- * other; so does removing the entry ({@link #close()}).
+ * to the VM's VNC server. Data frames go across as they come, with at most {@link #MAX_IN_FLIGHT} per
+ * direction read from one side and not yet written to the other: a slow reader slows its writer down
+ * instead of filling the frontend's memory. A close on either side closes the other; so does removing
+ * the entry ({@link #close()}).
  */
 final class ConsoleRelay {
 
     /** How long a VNC server may take to accept the websocket. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** VNC frames are framebuffer updates: large, but bounded. */
+    static final long MAX_FRAME = 4L * 1024 * 1024;
+    /** A console left open and idle this long is closed. */
+    static final Duration CONSOLE_IDLE = Duration.ofHours(1);
+    /** Reads and writes in pieces of this size: Jetty's 4 KiB default costs a third of the throughput. */
+    static final int BUFFER = 64 * 1024;
+    /**
+     * Frames read from one side before the oldest of them is written to the other: a few overlap a
+     * read with a write; more would only buffer.
+     */
+    static final int MAX_IN_FLIGHT = 4;
+
+    /** The settings of both sides of a console. */
+    static void configure(Configuration configuration) {
+        configuration.setIdleTimeout(CONSOLE_IDLE);
+        configuration.setMaxFrameSize(MAX_FRAME);
+        configuration.setInputBufferSize(BUFFER);
+        configuration.setOutputBufferSize(BUFFER);
+    }
 
     private final WebSocketCoreClient client;
     private final URI backend;
@@ -64,6 +85,9 @@ final class ConsoleRelay {
         CoreClientUpgradeRequest upgrade = CoreClientUpgradeRequest.from(client, backend, vnc);
         upgrade.setSubProtocols(subProtocols);
         upgrade.timeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Configuration.ConfigurationCustomizer settings = new Configuration.ConfigurationCustomizer();
+        configure(settings);
+        upgrade.setConfiguration(settings);
         try {
             client.connect(upgrade).whenComplete((session, failure) -> {
                 if (failure != null) {
@@ -84,6 +108,8 @@ final class ConsoleRelay {
         private Side peer;
         private volatile CoreSession session;
         private final AtomicBoolean done = new AtomicBoolean();
+        /** Frames read from this side and not yet written to the other. */
+        private final AtomicInteger inFlight = new AtomicInteger();
 
         Side(String name) {
             this.name = name;
@@ -104,14 +130,20 @@ final class ConsoleRelay {
             switch (frame.getOpCode()) {
                 case OpCode.TEXT, OpCode.BINARY, OpCode.CONTINUATION -> {
                     CoreSession out = peer.session;
-                    // a fresh frame: masking is each side's own business
+                    int pending = inFlight.incrementAndGet();
+                    // a fresh frame: masking is each side's own business; its payload is Jetty's until the callback
                     out.sendFrame(new Frame(frame.getOpCode(), frame.isFin(), frame.getPayload()), Callback.from(() -> {
                         callback.succeeded();
-                        session.demand();
+                        if (inFlight.getAndDecrement() == MAX_IN_FLIGHT) {
+                            session.demand(); // the read this side held back, now that a write is done
+                        }
                     }, failure -> {
                         callback.failed(failure);
                         peer.closeWith(CloseStatus.SERVER_ERROR, "");
                     }), false);
+                    if (pending < MAX_IN_FLIGHT) {
+                        session.demand();
+                    }
                 }
                 case OpCode.CLOSE -> {
                     CloseStatus status = CloseStatus.getCloseStatus(frame);

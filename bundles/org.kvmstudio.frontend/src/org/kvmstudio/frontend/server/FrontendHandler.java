@@ -2,7 +2,6 @@ package org.kvmstudio.frontend.server;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,10 +34,6 @@ final class FrontendHandler extends Handler.Abstract {
 
     static final String WEBSOCKET = "websockify";
     static final String PAGE = "frontend.html";
-    /** VNC frames are framebuffer updates: large, but bounded. */
-    static final long MAX_FRAME = 4L * 1024 * 1024;
-    /** A console left open and idle this long is closed. */
-    static final Duration CONSOLE_IDLE = Duration.ofHours(1);
 
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
 
@@ -143,8 +138,7 @@ final class FrontendHandler extends Handler.Abstract {
 
         @Override
         public void customize(Configuration configuration) {
-            configuration.setIdleTimeout(CONSOLE_IDLE);
-            configuration.setMaxFrameSize(MAX_FRAME);
+            ConsoleRelay.configure(configuration);
         }
     }
 

@@ -202,6 +202,28 @@ class WorkbenchTest {
         });
         Gui.save(shell, "workbench-console");
 
+        // the seed's fourth example: a frontend master, on which the KVM's own entry publishes its console's URL
+        int frontendPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            frontendPort = probe.getLocalPort();
+        }
+        startRequest("frontend");
+        Gui.typeInto((Text) request.referenceControl(), "mykvmfrontend");
+        typeField("/domain", "localhost");
+        typeField("/port", String.valueOf(frontendPort));
+        Gui.waitUntil("Review is enabled", () -> request.reviewButton().isEnabled());
+        String frontendPlan = reviewAndRequest();
+        assertTrue(frontendPlan.contains("A new frontend partition"), frontendPlan);
+        waitUntilStarted("mykvmfrontend", 60);
+        String consoleUrl = "https://localhost:" + frontendPort + "/myawesomekvm";
+        Gui.waitUntil("the KVM publishes its console's URL on the frontend", 60_000, () -> studio.engine().instance("myawesomekvm")
+                .flatMap(p -> p.connectionParameters().get("url")).map(consoleUrl::equals).orElse(false));
+        selectInstance("myawesomekvm");
+        Gui.key('\r', SWT.CR); // opens it in the editor, as a double click does
+        Gui.waitUntil("the editor shows the KVM's console URL, to copy or open", 10_000,
+                () -> rowText(published, "url").equals(consoleUrl));
+        Gui.save(shell, "workbench-frontend");
+
         // the KVM's parameters saved as a template, then applied to a new request
         Map<String, Object> kvmParameters = request.form().parameters().asMap();
         expectingDialog = true;
