@@ -95,6 +95,35 @@ class FrontendProvisionerTest {
         }
     }
 
+    @Test
+    void anEntryNamesItsBackendWithHostAndPortOrWithAUrl() {
+        assertEquals("ws://127.0.0.1:5701/", route(Map.of("host", "127.0.0.1", "port", 5701L, "https", false)));
+        assertEquals("wss://vm.example:6080/vnc", route(Map.of("host", "vm.example", "port", 6080L, "path", "/vnc")),
+                "the 2012 default: the backend speaks TLS");
+        assertEquals("ws://[::1]:5701/x", route(Map.of("url", "http://[::1]:5701/x")));
+        assertEquals("wss://vm.example:443/", route(Map.of("url", "https://vm.example")));
+        assertEquals("ws://10.0.0.2:80/", route(Map.of("url", "ws://10.0.0.2", "host", "ignored", "port", 1L)), "url wins");
+        assertEquals("an entry names its backend with host and port, or with url", refused(Map.of("host", "10.0.0.2")));
+        assertEquals("the backend url must be ws:, wss:, http: or https:, not ftp:", refused(Map.of("url", "ftp://x.example/")));
+        assertEquals("the backend url must be scheme://host[:port][/path], without user, query or fragment",
+                refused(Map.of("url", "ws://user@x.example/")));
+        assertEquals("the backend url must be scheme://host[:port][/path], without user, query or fragment",
+                refused(Map.of("url", "ws://x.example/?token=1")));
+    }
+
+    private static String route(Map<String, Object> parameters) {
+        return FrontendProvisioner.route(entry(parameters), "vm").backend().toString();
+    }
+
+    private static String refused(Map<String, Object> parameters) {
+        return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FrontendProvisioner.route(entry(parameters), "vm")).getMessage();
+    }
+
+    private static org.kvmstudio.model.Slave entry(Map<String, Object> parameters) {
+        return new org.kvmstudio.model.Slave("SOFTINST-7", "vm", Parameters.of(parameters), org.kvmstudio.model.RequestedState.STARTED);
+    }
+
     private Studio open() throws Exception {
         Studio studio = Studio.open(workspace, Clock.systemUTC());
         studio.releases().add(new KvmRelease());

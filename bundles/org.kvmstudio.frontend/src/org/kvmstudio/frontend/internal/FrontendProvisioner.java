@@ -135,17 +135,48 @@ final class FrontendProvisioner implements Provisioner {
         };
     }
 
-    /** The route of a started entry, from its parameters (as the schema made them, defaults given). */
-    private static Route route(Slave s, String resource) {
+    /**
+     * The route of a started entry, from its parameters (as the schema made them, defaults given): the
+     * 2012 keys {@code host}, {@code port}, {@code https} (and {@code path}), or one {@code url}.
+     */
+    static Route route(Slave s, String resource) {
         Parameters p = s.parameters();
-        String host = p.get("host").map(Object::toString)
-                .orElseThrow(() -> new IllegalArgumentException("the entry names no backend host"));
-        int port = p.get("port").filter(Number.class::isInstance).map(n -> ((Number) n).intValue())
-                .orElseThrow(() -> new IllegalArgumentException("the entry names no backend port"));
+        boolean websocket = p.get("websocket").map(Boolean.TRUE::equals).orElse(true);
+        Optional<String> url = p.get("url").map(Object::toString);
+        if (url.isPresent()) {
+            return new Route(resource, s.id(), backendOf(url.get()), websocket);
+        }
+        Optional<String> host = p.get("host").map(Object::toString);
+        Optional<Integer> port = p.get("port").filter(Number.class::isInstance).map(n -> ((Number) n).intValue());
+        if (host.isEmpty() || port.isEmpty()) {
+            throw new IllegalArgumentException("an entry names its backend with host and port, or with url");
+        }
         boolean secure = p.get("https").map(Boolean.TRUE::equals).orElse(true);
         String path = p.get("path").map(Object::toString).orElse("/");
-        boolean websocket = p.get("websocket").map(Boolean.TRUE::equals).orElse(true);
-        return new Route(resource, s.id(), Route.backend(host, port, secure, path), websocket);
+        return new Route(resource, s.id(), Route.backend(host.get(), port.get(), secure, path), websocket);
+    }
+
+    /** A backend URL as a websocket address: http means ws, https means wss; nothing but scheme, host, port and path. */
+    static URI backendOf(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the backend url is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        boolean secure = switch (scheme) {
+            case "ws", "http" -> false;
+            case "wss", "https" -> true;
+            default -> throw new IllegalArgumentException("the backend url must be ws:, wss:, http: or https:, not " + scheme + ":");
+        };
+        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("the backend url must be scheme://host[:port][/path], without user, query or fragment");
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
+        String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        return Route.backend(host, port, secure, path);
     }
 
     /** Entries in the order they were made, so that the first one keeps an address two of them want. */

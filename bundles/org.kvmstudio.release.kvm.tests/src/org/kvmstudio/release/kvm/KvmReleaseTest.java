@@ -97,6 +97,8 @@ class KvmReleaseTest {
         ParameterSchema slave = kvm.inputFor("frontend", true);
         assertEquals(List.of(), slave.validate(Parameters.of(Map.of("host", "10.0.0.2", "port", 6080))));
         assertFalse(slave.validate(Parameters.of(Map.of("host", "10.0.0.2"))).isEmpty(), "a slave needs the backend port");
+        assertEquals(List.of(), slave.validate(Parameters.of(Map.of("url", "ws://10.0.0.2:5701/"))), "or a backend url");
+        assertFalse(slave.validate(Parameters.of(Map.of("url", "ws://10.0.0.2:5701/?token=x"))).isEmpty(), "without a query");
     }
 
     @Test
