@@ -2,6 +2,8 @@
 """Opens a console page in headless Chromium, as a person would, and reports what it shows.
 
 Usage: browser-console.py URL --spki HASH [--screenshot FILE] [--timeout SECONDS]
+(URL "-" reads it from standard input: a console URL may carry a password in its fragment, and
+command lines are visible to every process)
 
 Chromium (the distribution's package) is driven over its DevTools protocol: this script speaks the
 protocol's websocket itself (the standard library has no websocket client). It trusts exactly one
@@ -119,6 +121,8 @@ def main():
     parser.add_argument("--screenshot")
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
+    if args.url == "-":
+        args.url = sys.stdin.readline().strip()
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:

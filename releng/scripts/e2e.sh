@@ -99,13 +99,21 @@ CONSOLE=$("$K" info myawesomekvm --json | json 'd["connection_parameters"]["url"
 VNCPASS=$("$K" info myawesomekvm --json | json 'd["connection_parameters"]["password"]')
 CERT=$(find "$KVMSTUDIO_WORKSPACE" -name frontend-certificate.pem | head -1)
 SPKI=$(openssl x509 -in "$CERT" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
-"$KVMSTUDIO_ROOT/releng/scripts/browser-console.py" "$CONSOLE/#password=$VNCPASS" --spki "$SPKI" \
+echo "$CONSOLE/#password=$VNCPASS" | "$KVMSTUDIO_ROOT/releng/scripts/browser-console.py" - --spki "$SPKI" \
     --screenshot "${E2E_SCREENSHOTS:-$work}/frontend-console.png" >"$work/browser.json" 2>&1
 say "Chromium at $CONSOLE/: $(cat "$work/browser.json")"
 check "Chromium shows the guest's screen at that URL (noVNC through the frontend)" json_true "$work/browser.json" \
     'd["state"] == "connected" and d["canvas"]["lit"] > 0.002 and d["canvas"]["colors"] >= 2'
-"$KVMSTUDIO_ROOT/releng/scripts/browser-console.py" "$CONSOLE/#password=wrong123" --spki "$SPKI" >"$work/browser-bad.json" 2>&1
+echo "$CONSOLE/#password=wrong123" | "$KVMSTUDIO_ROOT/releng/scripts/browser-console.py" - --spki "$SPKI" >"$work/browser-bad.json" 2>&1
 check "a wrong VNC password is refused" json_true "$work/browser-bad.json" 'd["state"] == "refused"'
+http_code_is() { test "$(curl -sk -o /dev/null -w '%{http_code}' "$1")" = "$2"; }
+kvm_in_state() { # STATE: the e2e KVM requested in STATE through the agent, waited for
+  "$K" request myawesomekvm kvm --state "$1" --parameters ndb_ip="$NBD_HOST" ndb_port="$NBD_PORT" "${VM[@]}" --wait --timeout 60 >/dev/null
+}
+entry_gone_when_stopped() { kvm_in_state stopped && wait_for 30 http_code_is "$CONSOLE/" 404; }
+entry_back_when_started() { kvm_in_state started && wait_for 60 http_code_is "$CONSOLE/" 200; }
+check "a stopped VM's entry is not served (its websocket port may go to another VM)" entry_gone_when_stopped
+check "started again, it is served again at the same URL" entry_back_when_started
 check "the frontend serves nothing but its entries" test "$(curl -sk -o /dev/null -w '%{http_code}' "https://localhost:$FPORT/mynbd/")" = 404
 
 # --- an NBD image uploaded once, through the key-protected endpoint the agent serves

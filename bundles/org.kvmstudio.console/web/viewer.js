@@ -5,6 +5,7 @@ import RFB from './novnc/core/rfb.js';
 
 const status = document.getElementById('status');
 const ctrlAltDel = document.getElementById('ctrlaltdel');
+let current = null; // the latest connection: events of an earlier one no longer speak for the page
 
 export function say(text, state) {
     status.textContent = text;
@@ -18,23 +19,25 @@ export function say(text, state) {
 export function show(title, url, password, onRefused) {
     document.title = title + ' — KVM Studio console';
     const rfb = new RFB(document.getElementById('screen'), url, { credentials: { password } });
+    current = rfb;
     rfb.scaleViewport = true;
-    rfb.addEventListener('connect', () => {
+    const on = (event, handler) => rfb.addEventListener(event, e => { if (rfb === current) handler(e); });
+    on('connect', () => {
         say('Connected to ' + title, 'connected');
         ctrlAltDel.disabled = false;
     });
-    rfb.addEventListener('disconnect', e => {
+    on('disconnect', e => {
         if (document.body.dataset.state !== 'refused') {
             say(e.detail.clean ? 'Disconnected from ' + title : 'The connection to ' + title + ' was lost', 'disconnected');
         }
         ctrlAltDel.disabled = true;
     });
-    rfb.addEventListener('credentialsrequired', () => {
+    on('credentialsrequired', () => {
         say('The VNC server asks for a password', 'refused');
         rfb.disconnect();
         if (onRefused) onRefused();
     });
-    rfb.addEventListener('securityfailure', e => {
+    on('securityfailure', e => {
         say('The VNC server refused the password' + (e.detail.reason ? ': ' + e.detail.reason : ''), 'refused');
         if (onRefused) onRefused();
     });

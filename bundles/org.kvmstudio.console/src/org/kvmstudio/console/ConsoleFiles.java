@@ -22,10 +22,21 @@ public final class ConsoleFiles {
     private static final Pattern NAME = Pattern.compile("(novnc/)?[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\\.[a-z]{2,5}");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript",
             "css", "text/css", "svg", "image/svg+xml", "png", "image/png", "json", "application/json", "txt", "text/plain; charset=utf-8");
-    /** The files are small (noVNC's core is about 1 MB) and read again for every console. */
-    private static final Map<String, Optional<File>> CACHE = new ConcurrentHashMap<>();
+    /** The files are small (noVNC's core is about 1 MB) and read again for every console; only those found are kept. */
+    private static final Map<String, File> CACHE = new ConcurrentHashMap<>();
 
     private ConsoleFiles() {
+    }
+
+    /**
+     * The headers every answer of a console server carries: nothing cached or sniffed, no referrer,
+     * never framed, and a page that loads only its own files and talks only to {@code connectSources}
+     * (the CSP source list of the websockets it may open).
+     */
+    public static Map<String, String> securityHeaders(String connectSources) {
+        return Map.of("Cache-Control", "no-store", "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer",
+                "X-Frame-Options", "DENY", "Content-Security-Policy", "default-src 'self'; connect-src " + connectSources
+                        + "; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     }
 
     /** Whether {@code name} can name a console file at all (a relative name such as {@code novnc/core/rfb.js}). */
@@ -38,7 +49,13 @@ public final class ConsoleFiles {
         if (!isFileName(name)) {
             return Optional.empty();
         }
-        return CACHE.computeIfAbsent(name, ConsoleFiles::read);
+        File cached = CACHE.get(name);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<File> found = read(name);
+        found.ifPresent(file -> CACHE.put(name, file));
+        return found;
     }
 
     private static Optional<File> read(String name) {

@@ -134,11 +134,8 @@ public final class ConsoleServer implements AutoCloseable {
     private static void send(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", type);
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Referrer-Policy", "no-referrer");
-        // the page may load only its own files and talk only to itself and to websockets (the VNC server's)
-        headers.set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:");
+        // the page talks to itself and to the VNC server's websocket, wherever that is
+        ConsoleFiles.securityHeaders("'self' ws: wss:").forEach(headers::set);
         exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {

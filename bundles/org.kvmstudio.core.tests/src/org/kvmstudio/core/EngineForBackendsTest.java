@@ -424,6 +424,31 @@ class EngineForBackendsTest {
     }
 
     @Test
+    void aRequesterReadsAgainWhatItsInstancePublishesLaterAndSaysWhatIsMissingMeanwhile() throws Exception {
+        fx.install(provisioner);
+        // as a KVM does: it requests its frontend entry and publishes the entry's URL as its own
+        provisioner.extra = c -> {
+            if (!c.partition().softwareType().equals("default")) {
+                return Parameters.EMPTY;
+            }
+            Partition entry = c.request(slave(c.partition().reference(), 5701));
+            return entry.connectionParameters().get("url").map(u -> Parameters.of(Map.of("url", u))).orElse(Parameters.EMPTY);
+        };
+        fx.engine.request(kvm("vm", Map.of()));
+        process();
+        assertTrue(vm("vm").isReady(), "a VM without a frontend runs");
+        assertTrue(vm("vm").connectionParameters().get("url").isEmpty());
+        fx.engine.request(frontend("front"));
+        process();
+        assertEquals("https://mydomain.com:4443/vm", vm("vm").connectionParameters().get("url").orElse(null),
+                "the entry's URL, published once a master hosts it, is read again by the VM that requested it");
+        assertTrue(vm("vm").isReady());
+        int calls = provisioner.calls.size();
+        process();
+        assertEquals(calls, provisioner.calls.size(), "and then nothing moves: no deployment feeds another");
+    }
+
+    @Test
     void onlyWhatADeploymentCanMoveOnIsPending() throws Exception {
         fx.engine.request(kvm("no-provisioner-yet", Map.of()));
         fx.engine.request(slave("no-master-yet", 6080));

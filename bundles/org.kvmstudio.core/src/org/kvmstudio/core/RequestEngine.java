@@ -749,14 +749,15 @@ public final class RequestEngine {
 
     /**
      * What {@code child} publishes changed: the instance that requested it deploys again to read it
-     * (a KVM publishes its frontend entry's URL as its own), as a SlapOS instance re-reads what it requested.
+     * (a KVM publishes its frontend entry's URL as its own), as a SlapOS instance re-reads what it
+     * requested. A new revision, as for a master: one being deployed right now may have read too early.
      */
     private synchronized void touchRequester(Partition child) {
         if (child.parentId() == null) {
             return;
         }
-        store.partition(child.parentId()).filter(r -> r.requestedState() != RequestedState.DESTROYED && r.isReady())
-                .ifPresent(r -> store(r.withStatus(notReady("reading what '" + child.reference() + "' published")),
+        store.partition(child.parentId()).filter(r -> r.requestedState() != RequestedState.DESTROYED)
+                .ifPresent(r -> store(r.withRequest(r.request(), notReady("reading what '" + child.reference() + "' published")),
                         InstanceEvent.Kind.CHANGED));
     }
 

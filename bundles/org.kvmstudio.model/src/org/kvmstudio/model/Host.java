@@ -50,4 +50,13 @@ public record Host(String id, String title, String uri) {
     public boolean embedded() {
         return uri.equals(EMBEDDED_URI);
     }
+
+    /**
+     * Whether its guests run on this machine ({@code qemu:///embed}, {@code qemu:///system}, a URI
+     * naming localhost): what they listen on at loopback is reachable from here.
+     */
+    public boolean onThisMachine() {
+        String host = URI.create(uri.startsWith("qemu:///") ? "qemu://localhost/" : uri).getHost();
+        return host == null || host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
 }

@@ -29,6 +29,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -218,13 +219,22 @@ class FrontendBenchmark {
             session.demand();
         }
 
-        private void send(long left) {
-            if (left <= 0) {
-                return;
-            }
-            int n = (int) Math.min(FRAME_BYTES, left);
-            session.sendFrame(new Frame(OpCode.BINARY, true, chunk.duplicate().limit(n)), Callback.from(() -> send(left - n),
-                    failure -> { }), false);
+        private void send(long bytes) {
+            // iterating, not recursing: a write may complete at once, thousands of times in a row
+            new IteratingCallback() {
+                private long left = bytes;
+
+                @Override
+                protected Action process() {
+                    if (left <= 0) {
+                        return Action.SUCCEEDED;
+                    }
+                    int n = (int) Math.min(FRAME_BYTES, left);
+                    left -= n;
+                    session.sendFrame(new Frame(OpCode.BINARY, true, chunk.duplicate().limit(n)), this, false);
+                    return Action.SCHEDULED;
+                }
+            }.iterate();
         }
 
         @Override
@@ -245,7 +255,8 @@ class FrontendBenchmark {
 
         Nginx(Path nginx, Path dir, TlsIdentity identity, int backendPort) throws Exception {
             Files.writeString(dir.resolve("cert.pem"), identity.certificatesPem());
-            Files.writeString(dir.resolve("key.pem"), identity.privateKeyPem());
+            Files.writeString(Files.createFile(dir.resolve("key.pem"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))), identity.privateKeyPem());
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }

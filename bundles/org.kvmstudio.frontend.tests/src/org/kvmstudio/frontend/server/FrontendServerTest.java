@@ -88,8 +88,8 @@ class FrontendServerTest {
             "/vma/%00", "/.vma/", "/vma/console.html/.."};
         for (String path : paths) {
             TlsClient.Answer answer = client.get(frontend.port(), path, "localhost");
-            // Jetty itself refuses a NUL in a path as a bad request, before any routing
-            assertEquals(path.contains("%00") ? 400 : 404, answer.status(), path + " answered " + answer.status());
+            // Jetty itself refuses illegal characters in a path (a NUL, a backslash) as a bad request, before any routing
+            assertEquals(path.contains("%00") || path.contains("\\") ? 400 : 404, answer.status(), path + " answered " + answer.status());
             assertFalse(answer.body().contains("<html"), "a 404 says nothing of what exists: " + path);
         }
         assertEquals(404, client.get(frontend.port(), "/vma/", "evil.example").status(), "another domain");
@@ -124,9 +124,32 @@ class FrontendServerTest {
             assertEquals("a:1", one.roundTrip("1"));
             CompletionException third = assertThrows(CompletionException.class, () -> Console.open(client, frontend.port(), "vma", null));
             assertEquals(503, refusal(third));
-            assertEquals("b:2", Console.open(client, frontend.port(), "vmb", null).roundTrip("2"), "the limit is per entry");
+            try (Console other = Console.open(client, frontend.port(), "vmb", null)) {
+                assertEquals("b:2", other.roundTrip("2"), "the limit is per entry");
+            }
+        }
+        waitFor(() -> frontend.openConsoles() == 0, "closed and refused consoles are all counted out");
+        try (Console again = Console.open(client, frontend.port(), "vma", null)) {
+            assertEquals("a:3", again.roundTrip("3"), "a place freed is taken again");
         }
         assertEquals(400, client.get(frontend.port(), "/vma/websockify", "localhost").status(), "a plain GET is not a console");
+    }
+
+    @Test
+    void aClientGoneDuringTheUpgradeHoldsNoPlace() throws Exception {
+        for (int i = 0; i < 20; i++) { // more than the entry's places: each must be given back
+            try (SSLSocket socket = (SSLSocket) client.context.getSocketFactory().createSocket("127.0.0.1", frontend.port())) {
+                socket.getOutputStream().write(("GET /vma/websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Protocol: binary\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                socket.setSoLinger(true, 0); // a reset, not a polite close
+            }
+        }
+        waitFor(() -> frontend.openConsoles() == 0, "every upgrade cut short gave its place back");
+        try (Console console = Console.open(client, frontend.port(), "vma", null)) {
+            assertEquals("a:ok", console.roundTrip("ok"));
+        }
     }
 
     @Test

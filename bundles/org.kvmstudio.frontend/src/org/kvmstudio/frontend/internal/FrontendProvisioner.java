@@ -79,12 +79,16 @@ final class FrontendProvisioner implements Provisioner {
             return Deployment.behind(Status.Phase.NOT_READY, "a frontend serves from the workspace's owner: run kvmstudio agent "
                     + "or open the desktop application", master.published(master.port(), 0));
         }
-        ServerSettings settings = master.settings();
         FrontendServer server;
+        String domain = master.domain();
         try {
+            ServerSettings settings = master.settings();
+            domain = settings.domain();
             server = session.serve(id, settings, identity(context, settings.domain()));
-        } catch (IOException e) {
-            throw new ProvisioningException("the frontend cannot listen on " + settings.domain() + ": " + e.getMessage(), e);
+        } catch (ProvisioningException | IOException e) {
+            session.stop(id); // not on with what it was asked before
+            throw e instanceof ProvisioningException pe ? pe
+                    : new ProvisioningException("the frontend cannot listen on " + domain + ": " + e.getMessage(), e);
         }
         List<Route> routes = new ArrayList<>();
         Map<String, SlaveDeployment> outcomes = new LinkedHashMap<>();
@@ -105,7 +109,7 @@ final class FrontendProvisioner implements Provisioner {
                         + "/ is already the address of the entry '" + other + "'", null));
                 continue;
             }
-            Parameters published = slavePublished(settings.domain(), server.port(), resource.get());
+            Parameters published = slavePublished(domain, server.port(), resource.get());
             if (s.state() == RequestedState.STOPPED) {
                 outcomes.put(s.id(), SlaveDeployment.reached(Status.Phase.STOPPED, published));
                 continue;

@@ -23,6 +23,7 @@ public final class FrontendSession implements BackendSession {
     private final BackendSite site;
     private final FrontendProvisioner provisioner;
     private final Map<String, FrontendServer> servers = new ConcurrentHashMap<>();
+    private boolean closed;
 
     public FrontendSession(BackendSite site) {
         this.site = site;
@@ -40,6 +41,9 @@ public final class FrontendSession implements BackendSession {
 
     /** The server of {@code masterId}, started (or restarted) to serve as {@code settings} and {@code identity} say. */
     synchronized FrontendServer serve(String masterId, ServerSettings settings, TlsIdentity identity) throws IOException {
+        if (closed) {
+            throw new IOException("the workspace is closing");
+        }
         FrontendServer running = servers.get(masterId);
         if (running != null && running.serves(settings, identity)) {
             return running;
@@ -66,6 +70,7 @@ public final class FrontendSession implements BackendSession {
 
     @Override
     public synchronized void close() {
+        closed = true;
         servers.values().forEach(FrontendServer::close);
         servers.clear();
     }

@@ -3,10 +3,10 @@ package org.kvmstudio.frontend.server;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -51,20 +51,17 @@ final class ConsoleRelay {
 
     private final WebSocketCoreClient client;
     private final URI backend;
-    private final List<String> subProtocols;
-    private final Runnable onClosed;
+    private final Consumer<ConsoleRelay> onClosed;
     private final Side browser = new Side("browser");
     private final Side vnc = new Side("VNC server");
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by {@link #close()}: a side that opens afterwards is closed at once. */
+    private final AtomicBoolean closing = new AtomicBoolean();
 
-    /**
-     * @param subProtocols the subprotocols the browser offered that are asked of the VNC server too
-     * @param onClosed     told once, when both sides are done
-     */
-    ConsoleRelay(WebSocketCoreClient client, URI backend, List<String> subProtocols, Runnable onClosed) {
+    /** @param onClosed told once, when both sides are done (or the browser's never opened) */
+    ConsoleRelay(WebSocketCoreClient client, URI backend, Consumer<ConsoleRelay> onClosed) {
         this.client = client;
         this.backend = backend;
-        this.subProtocols = List.copyOf(subProtocols);
         this.onClosed = onClosed;
         browser.peer = vnc;
         vnc.peer = browser;
@@ -77,13 +74,21 @@ final class ConsoleRelay {
 
     /** Closes both sides: the entry was removed or the frontend stops. */
     void close() {
+        closing.set(true);
         browser.closeWith(CloseStatus.SHUTDOWN, "the console entry was removed");
         vnc.closeWith(CloseStatus.NORMAL, "");
     }
 
     private void connectVnc(Callback browserOpened) {
+        if (closing.get()) {
+            browserOpened.failed(new IOException("the console entry was removed"));
+            return;
+        }
         CoreClientUpgradeRequest upgrade = CoreClientUpgradeRequest.from(client, backend, vnc);
-        upgrade.setSubProtocols(subProtocols);
+        String subProtocol = browser.session.getNegotiatedSubProtocol();
+        if (subProtocol != null && !subProtocol.isEmpty()) {
+            upgrade.setSubProtocols(subProtocol); // what the browser and the frontend agreed on ("binary")
+        }
         upgrade.timeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Configuration.ConfigurationCustomizer settings = new Configuration.ConfigurationCustomizer();
         configure(settings);
@@ -94,9 +99,17 @@ final class ConsoleRelay {
                     browserOpened.failed(new IOException("the console's VNC server does not answer", failure));
                     return;
                 }
+                if (closing.get()) { // removed while the VNC server answered
+                    session.close(CloseStatus.NORMAL, "", Callback.NOOP);
+                    browserOpened.failed(new IOException("the console entry was removed"));
+                    return;
+                }
                 browserOpened.succeeded();
                 browser.session.demand();
                 vnc.session.demand();
+                if (closing.get()) { // removed meanwhile, when closing found a side not open yet
+                    close();
+                }
             });
         } catch (IOException | RuntimeException e) {
             browserOpened.failed(e);
@@ -141,7 +154,7 @@ final class ConsoleRelay {
                         callback.failed(failure);
                         peer.closeWith(CloseStatus.SERVER_ERROR, "");
                     }), false);
-                    if (pending < MAX_IN_FLIGHT) {
+                    if (pending < MAX_IN_FLIGHT && out.isOutputOpen()) { // no more reads once the other side failed
                         session.demand();
                     }
                 }
@@ -168,20 +181,15 @@ final class ConsoleRelay {
             done.set(true);
             callback.succeeded();
             peer.closeWith(status.getCode(), status.getReason());
-            if (peer.done.get() || peer.session == null) {
-                if (closed.compareAndSet(false, true)) {
-                    onClosed.run();
-                }
+            if ((peer.done.get() || peer.session == null) && closed.compareAndSet(false, true)) {
+                onClosed.accept(ConsoleRelay.this);
             }
         }
 
         void closeWith(int code, String reason) {
             CoreSession s = session;
             if (s == null || done.get() || !s.isOutputOpen()) {
-                if (s == null && this == vnc) {
-                    done.set(true);
-                }
-                return;
+                return; // not open yet (closing stops it opening) or already closed
             }
             int sendable = CloseStatus.isTransmittableStatusCode(code) ? code : CloseStatus.NORMAL;
             s.close(sendable, reason == null ? "" : reason, Callback.NOOP);

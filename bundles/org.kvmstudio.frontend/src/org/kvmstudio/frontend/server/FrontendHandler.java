@@ -36,6 +36,8 @@ final class FrontendHandler extends Handler.Abstract {
     static final String PAGE = "frontend.html";
 
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
+    /** The page talks only to its own websocket, beside it. */
+    private static final java.util.Map<String, String> SECURITY_HEADERS = ConsoleFiles.securityHeaders("'self'");
 
     private final ServerSettings settings;
     private final IntSupplier httpsPort;
@@ -103,37 +105,49 @@ final class FrontendHandler extends Handler.Abstract {
             return send(response, callback, HttpStatus.FORBIDDEN_403, "text/plain; charset=utf-8",
                     "cross-origin console refused\n".getBytes(StandardCharsets.UTF_8), false);
         }
-        boolean upgraded = websockets.upgrade(new Negotiator(route), request, response, callback, null);
-        if (!upgraded) {
+        ConsoleRelay relay = new ConsoleRelay(client, route.backend(), closed -> routes.closed(route.resource(), closed));
+        switch (routes.open(route, relay, settings.maxConsoles())) {
+            case GONE -> {
+                return notFound(response, callback);
+            }
+            case FULL -> {
+                return send(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "text/plain; charset=utf-8",
+                        "too many consoles are open on this entry\n".getBytes(StandardCharsets.UTF_8), false);
+            }
+            case OPENED -> {
+            }
+        }
+        // a client gone before the upgrade completes never opens the relay, which then never closes: count it out here
+        Callback released = new Callback.Nested(callback) {
+            @Override
+            public void failed(Throwable x) {
+                routes.closed(route.resource(), relay);
+                super.failed(x);
+            }
+        };
+        if (!websockets.upgrade(new Negotiator(relay), request, response, released, null)) {
+            routes.closed(route.resource(), relay);
             return send(response, callback, HttpStatus.BAD_REQUEST_400, "text/plain; charset=utf-8",
                     "this address takes websocket connections only\n".getBytes(StandardCharsets.UTF_8), false);
         }
         return true;
     }
 
-    /** Accepts the browser's websocket and pairs it with one to the entry's VNC server. */
-    private final class Negotiator implements WebSocketNegotiator {
-        private final Route route;
+    /** Accepts the browser's websocket for a relay to the entry's VNC server. */
+    private static final class Negotiator implements WebSocketNegotiator {
+        private final ConsoleRelay relay;
 
-        Negotiator(Route route) {
-            this.route = route;
+        Negotiator(ConsoleRelay relay) {
+            this.relay = relay;
         }
 
         @Override
         public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-            List<String> passed = request.getSubProtocols().stream().filter("binary"::equals).toList();
-            if (!passed.isEmpty()) {
+            if (request.hasSubProtocol("binary")) {
                 response.setAcceptedSubProtocol("binary");
             }
             response.setExtensions(List.of()); // frames pass as they are, not recompressed
-            ConsoleRelay[] relay = new ConsoleRelay[1];
-            relay[0] = new ConsoleRelay(client, route.backend(), passed, () -> routes.closed(route.resource(), relay[0]));
-            if (!routes.open(route, relay[0], settings.maxConsoles())) {
-                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                        "too many consoles are open on this entry");
-                return null;
-            }
-            return relay[0].browserSide();
+            return relay.browserSide();
         }
 
         @Override
@@ -173,13 +187,7 @@ final class FrontendHandler extends Handler.Abstract {
         response.setStatus(status);
         var headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, type);
-        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-        headers.put("X-Content-Type-Options", "nosniff");
-        headers.put("Referrer-Policy", "no-referrer");
-        headers.put("X-Frame-Options", "DENY");
-        // the page loads only its own files and talks only to its own websocket
-        headers.put("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
-                + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+        SECURITY_HEADERS.forEach(headers::put);
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, headOnly ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
         return true;

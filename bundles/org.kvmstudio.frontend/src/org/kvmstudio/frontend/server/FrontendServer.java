@@ -66,7 +66,10 @@ public final class FrontendServer implements AutoCloseable {
         plain.setRequestHeaderSize(MAX_HEADER_BYTES);
         // requests with encoded or dotted segments reach our handler, which refuses them with the same 404
         // as any other unknown path (it matches paths as sent against names that are never encoded)
-        plain.setUriCompliance(UriCompliance.UNSAFE);
+        plain.setUriCompliance(UriCompliance.DEFAULT.with("kvmstudio-frontend", UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
         HttpConfiguration secure = new HttpConfiguration(plain);
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
         customizer.setSniHostCheck(false); // the handler refuses other hosts itself
@@ -78,6 +81,7 @@ public final class FrontendServer implements AutoCloseable {
         tls.setKeyStorePassword(new String(password));
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         tls.setRenegotiationAllowed(false);
+        tls.addExcludeCipherSuites("^.*_CBC_.*$"); // TLS 1.2 with AEAD ciphers only, as TLS 1.3 has
 
         https = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secure));
         https.setPort(settings.port());
@@ -97,6 +101,8 @@ public final class FrontendServer implements AutoCloseable {
         server.addBean(components);
         HttpClient httpClient = new HttpClient();
         httpClient.setExecutor(threads);
+        httpClient.setFollowRedirects(false); // a backend is where its entry says, never where it redirects
+        httpClient.setConnectTimeout(ConsoleRelay.CONNECT_TIMEOUT.toMillis());
         WebSocketCoreClient client = new WebSocketCoreClient(httpClient, components);
         server.addBean(client);
         FrontendHandler handler = new FrontendHandler(settings, https::getLocalPort, routes, new WebSocketMappings(components), client);
@@ -150,10 +156,6 @@ public final class FrontendServer implements AutoCloseable {
     /** The HTTP redirection port, as bound; -1 without redirection. */
     public int redirectPort() {
         return http == null ? -1 : http.getLocalPort();
-    }
-
-    public ServerSettings settings() {
-        return settings;
     }
 
     /** Consoles open now, all entries together. */

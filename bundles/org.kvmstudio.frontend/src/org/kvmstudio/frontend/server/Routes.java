@@ -20,10 +20,6 @@ final class Routes {
         return Optional.ofNullable(table.get(resource));
     }
 
-    int size() {
-        return table.size();
-    }
-
     synchronized void replace(Collection<Route> routes) {
         Map<String, Route> next = new LinkedHashMap<>();
         for (Route r : routes) {
@@ -40,20 +36,26 @@ final class Routes {
         }
     }
 
-    /**
-     * Counts a new relay on {@code route}, unless {@code max} are open already or the route changed
-     * meanwhile; the caller undoes it with {@link #closed}.
-     */
-    synchronized boolean open(Route route, ConsoleRelay relay, int max) {
+    /** What {@link #open} decided. */
+    enum Admission {
+        OPENED,
+        /** The route went or changed meanwhile. */
+        GONE,
+        /** {@code max} consoles are open on it already. */
+        FULL
+    }
+
+    /** Counts a new relay on {@code route} when it may open; the caller undoes it with {@link #closed}. */
+    synchronized Admission open(Route route, ConsoleRelay relay, int max) {
         if (!route.equals(table.get(route.resource()))) {
-            return false;
+            return Admission.GONE;
         }
         Set<ConsoleRelay> open = relays.computeIfAbsent(route.resource(), r -> ConcurrentHashMap.newKeySet());
         if (open.size() >= max) {
-            return false;
+            return Admission.FULL;
         }
         open.add(relay);
-        return true;
+        return Admission.OPENED;
     }
 
     void closed(String resource, ConsoleRelay relay) {
@@ -67,11 +69,11 @@ final class Routes {
         return relays.values().stream().mapToInt(Set::size).sum();
     }
 
-    void closeAll() {
+    synchronized void closeAll() {
         relays.keySet().forEach(this::closeRelays);
     }
 
-    private void closeRelays(String resource) {
+    private synchronized void closeRelays(String resource) {
         Set<ConsoleRelay> open = relays.remove(resource);
         if (open != null) {
             open.forEach(ConsoleRelay::close);

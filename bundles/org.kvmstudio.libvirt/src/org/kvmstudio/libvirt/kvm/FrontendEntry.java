@@ -1,35 +1,73 @@
 package org.kvmstudio.libvirt.kvm;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.kvmstudio.core.provisioning.ProvisioningContext;
 import org.kvmstudio.model.Filter;
+import org.kvmstudio.model.Host;
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.RequestedState;
+import org.kvmstudio.model.Status;
+import org.kvmstudio.model.StudioException;
 
 /**
- * A running KVM's own entry on a frontend, as the 2012 kvm did: a shared {@code frontend} instance,
- * requested in the KVM's instance tree under the KVM's reference, that exposes the VM's VNC websocket
- * at {@code https://<domain>:<port>/<reference>}. The frontend chosen is the one the parameters name
+ * A KVM's own entry on a frontend, as the 2012 kvm had: a shared {@code frontend} instance, requested
+ * in the KVM's instance tree under the KVM's reference, that exposes the VM's VNC websocket at
+ * {@code https://<domain>:<port>/<reference>}. The frontend chosen is the one the parameters name
  * ({@code frontend-instance-guid}), else the only one there is; without one the KVM runs all the same.
+ * The entry follows its VM: started with it on the websocket's current port, stopped with it (so
+ * that a port libvirt gives to another VM is never reached through this entry), destroyed with it
+ * by the engine.
  */
 final class FrontendEntry {
 
-    /** What asking for the entry gave: its URL once its frontend published one, else why not yet. */
+    /** The websocket port the entry was last requested with, kept to stop it when the VM stops. */
+    static final String PORT_STATE = "frontend-entry-port";
+
+    /** What following the VM gave: the entry's URL once its frontend published one, else why not yet. */
     record Outcome(Optional<String> url, String note) {
+        static final Outcome NONE = new Outcome(Optional.empty(), "");
     }
 
     private FrontendEntry() {
     }
 
     /**
-     * Requests (again: requests are idempotent) the entry of the VM whose VNC websocket listens on
-     * {@code websocketPort} of the host's loopback.
+     * Requests the entry again (requests are idempotent) as the VM now is: {@code phase}, with its VNC
+     * websocket on {@code websocketPort} of {@code host}'s loopback while it runs.
      */
-    static Outcome request(ProvisioningContext context, int websocketPort) {
+    static Outcome follow(ProvisioningContext context, Host host, Status.Phase phase, OptionalInt websocketPort) {
+        if (!host.onThisMachine()) {
+            // its websocket listens on the loopback of another machine, out of this one's frontends' reach
+            return phase == Status.Phase.STARTED
+                    ? new Outcome(Optional.empty(), "running; its console is on host " + host.id() + ", which no frontend here reaches")
+                    : Outcome.NONE;
+        }
+        try {
+            if (phase == Status.Phase.STARTED && websocketPort.isPresent()) {
+                context.state().put(PORT_STATE, websocketPort.getAsInt());
+                return outcome(context.request(request(context, websocketPort.getAsInt(), RequestedState.STARTED)));
+            }
+            Optional<Integer> last = context.state().get(PORT_STATE).filter(Number.class::isInstance).map(n -> ((Number) n).intValue());
+            if (phase == Status.Phase.STOPPED && last.isPresent()) {
+                context.request(request(context, last.get(), RequestedState.STOPPED));
+            }
+            return Outcome.NONE;
+        } catch (StudioException e) {
+            return new Outcome(Optional.empty(), "running; its frontend entry cannot be requested: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the frontend entry's port in the partition's state", e);
+        }
+    }
+
+    private static InstanceRequest request(ProvisioningContext context, int websocketPort, RequestedState state) {
         Partition vm = context.partition();
         Parameters p = context.effectiveParameters();
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -38,22 +76,17 @@ final class FrontendEntry {
         entry.put("https", false);
         InstanceRequest request = InstanceRequest.of(text(p, "frontend-software-url", "kvm"), vm.reference())
                 .withSoftwareType(text(p, "frontend-software-type", "frontend")).withShared(true)
-                .withParameters(Parameters.of(entry));
+                .withParameters(Parameters.of(entry)).withState(state);
         String guid = text(p, "frontend-instance-guid", "");
-        if (!guid.isBlank()) {
-            request = request.withFilter(Filter.of(Map.of(Filter.INSTANCE_GUID, guid)));
-        }
-        Partition requested;
-        try {
-            requested = context.request(request);
-        } catch (RuntimeException e) {
-            return new Outcome(Optional.empty(), "running; its frontend entry cannot be requested: " + e.getMessage());
-        }
-        Optional<String> url = requested.connectionParameters().get("url").map(Object::toString);
+        return guid.isBlank() ? request : request.withFilter(Filter.of(Map.of(Filter.INSTANCE_GUID, guid)));
+    }
+
+    private static Outcome outcome(Partition entry) {
+        Optional<String> url = entry.connectionParameters().get("url").map(Object::toString);
         if (url.isPresent()) {
             return new Outcome(url, "");
         }
-        String why = requested.status().message();
+        String why = entry.status().message();
         return new Outcome(Optional.empty(), "running; no frontend serves its console yet" + (why.isBlank() ? "" : ": " + why));
     }
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
@@ -75,8 +76,6 @@ public final class KvmProvisioner implements Provisioner {
 
     static final String DOMAIN_UUID = "domain-uuid";
     static final String VNC_PASSWORD = "vnc-password";
-    /** A key of {@link #published}'s answer that is not published: the port of the running VM's VNC websocket. */
-    private static final String WEBSOCKET_PORT = " websocket-port";
     static final String DEFINED_XML = "defined-xml-sha256";
     /** libvirt's flag to resize a block device by bytes rather than KiB. */
     private static final int BLOCK_RESIZE_BYTES = 1;
@@ -164,15 +163,15 @@ public final class KvmProvisioner implements Provisioner {
                 Status.Phase phase = converge(domain, p.requestedState(), redefined, sub.split(40));
                 // only now: a restart cut short leaves the old digest, so the next run restarts again
                 context.state().put(DEFINED_XML, digest);
-                Map<String, Object> published = published(context, vm, domain, phase);
+                Published published = published(context, vm, domain, phase);
+                Map<String, Object> values = new LinkedHashMap<>(published.values());
                 String note = "";
-                if (published.get(WEBSOCKET_PORT) instanceof Integer websocket) {
-                    FrontendEntry.Outcome entry = FrontendEntry.request(context, websocket);
-                    entry.url().ifPresent(url -> published.put("url", url));
+                if (vm.novnc()) {
+                    FrontendEntry.Outcome entry = FrontendEntry.follow(context, host.host(), phase, published.websocketPort());
+                    entry.url().ifPresent(url -> values.put("url", url));
                     note = entry.note();
                 }
-                published.remove(WEBSOCKET_PORT);
-                return Deployment.reached(phase, Parameters.of(published), note);
+                return Deployment.reached(phase, Parameters.of(values), note);
             } finally {
                 free(domain);
             }
@@ -489,9 +488,13 @@ public final class KvmProvisioner implements Provisioner {
         }
     }
 
-    /** What a deployed VM publishes, and (under {@link #WEBSOCKET_PORT}, not published) its VNC websocket's port when it runs. */
-    private Map<String, Object> published(ProvisioningContext context, VmParameters vm, Domain domain, Status.Phase phase)
+    /** What a deployed VM publishes, and the port of its VNC websocket while it runs (not published: its entry's backend). */
+    private record Published(Map<String, Object> values, OptionalInt websocketPort) {
+    }
+
+    private Published published(ProvisioningContext context, VmParameters vm, Domain domain, Status.Phase phase)
             throws LibvirtException, IOException, ProvisioningException {
+        OptionalInt websocket = OptionalInt.empty();
         Map<String, Object> out = new LinkedHashMap<>();
         Inet4Address address = natAddress(context.partition());
         out.put("ipv4", address.getHostAddress());
@@ -505,17 +508,15 @@ public final class KvmProvisioner implements Provisioner {
                     LiveGraphics g = DomainXmlReader.graphics(domain.getXMLDesc(0));
                     out.put("vnc-host", "127.0.0.1");
                     g.vncPort().ifPresent(port -> out.put("vnc-port", Integer.toString(port)));
-                    g.websocketPort().ifPresent(port -> {
-                        out.put("backend-url", "ws://127.0.0.1:" + port + "/");
-                        out.put(WEBSOCKET_PORT, port);
-                    });
+                    g.websocketPort().ifPresent(port -> out.put("backend-url", "ws://127.0.0.1:" + port + "/"));
+                    websocket = g.websocketPort();
                 } catch (DomainXmlException e) {
                     throw new ProvisioningException("libvirt described the domain in a way KVM Studio cannot read: "
                             + e.getMessage(), e);
                 }
             }
         }
-        return out;
+        return new Published(out, websocket);
     }
 
     private void destroy(Connect conn, String name, Storage storage, Partition p, VmParameters vm, IProgressMonitor monitor)
