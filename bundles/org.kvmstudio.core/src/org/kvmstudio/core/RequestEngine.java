@@ -685,6 +685,12 @@ public final class RequestEngine {
         Status.Phase wanted = Status.phaseOf(deployed.requestedState());
         if (d.phase() != wanted) {
             String why = d.message().isEmpty() ? "the provisioner reached " + d.phase() + ", not " + wanted : d.message();
+            synchronized (this) {
+                // a master behind may still have let go of slaves (a frontend with no server running here routes none)
+                slaves.stream().filter(slave -> slave.requestedState() == RequestedState.DESTROYED && Optional.ofNullable(
+                        d.slaves().get(slave.id())).map(o -> o.phase() == Status.Phase.DESTROYED).orElse(false))
+                        .forEach(slave -> delete(slave.id()));
+            }
             publish(deployed, d.connectionParameters(), deployed.appliedRevision(), notReady(redact(deployed, why)));
             failed(deployed, Status.Phase.NOT_READY, why);
             return false;

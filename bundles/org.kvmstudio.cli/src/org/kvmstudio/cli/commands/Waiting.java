@@ -79,14 +79,20 @@ final class Waiting {
         }
     }
 
-    /** The partition and what it requested, and its master for a slave: what deploying it involves. */
+    /**
+     * The partition and what it requested, and the masters of the slaves among them (a KVM's frontend
+     * entry is dropped by its frontend): what deploying it involves.
+     */
     private static List<String> tree(RequestEngine engine, String id) {
         Optional<Partition> p = engine.partition(id);
         if (p.isEmpty()) {
             return List.of();
         }
+        java.util.Set<String> masters = engine.partitions().stream()
+                .filter(o -> o.instanceTree().equals(p.get().instanceTree()) && o.masterId() != null)
+                .map(Partition::masterId).collect(java.util.stream.Collectors.toSet());
         return engine.pending().stream().filter(other -> engine.partition(other)
-                .map(o -> o.instanceTree().equals(p.get().instanceTree()) || o.id().equals(p.get().masterId()))
+                .map(o -> o.instanceTree().equals(p.get().instanceTree()) || masters.contains(o.id()))
                 .orElse(false)).toList();
     }
 

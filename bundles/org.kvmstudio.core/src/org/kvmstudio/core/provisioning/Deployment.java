@@ -9,7 +9,8 @@ import org.kvmstudio.model.Status;
 /**
  * What a provisioner achieved: the partition's phase, the connection parameters it publishes and,
  * for a master, what it achieved for each slave it was given (by slave id). A slave it says nothing
- * of stays not ready.
+ * of stays not ready; a slave to destroy that it reports {@code DESTROYED} is dropped even when the
+ * master itself is behind.
  *
  * @param message why the partition is not in its requested state, when it is not; when it is, a note
  *                of what around it is still missing (shown as its status message)

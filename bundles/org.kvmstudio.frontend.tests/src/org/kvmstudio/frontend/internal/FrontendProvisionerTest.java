@@ -96,6 +96,24 @@ class FrontendProvisionerTest {
     }
 
     @Test
+    void withoutAnOwnerEntriesAreStillDroppedAndNothingIsLeft() throws Exception {
+        try (Studio command = open()) {
+            command.engine().request(master(freePort()));
+            command.engine().request(slave("first", 5701));
+            command.engine().request(slave("second", 5702));
+            command.engine().process(new NullProgressMonitor());
+            command.engine().destroy(command.engine().instance("first").orElseThrow().id());
+            command.engine().process(new NullProgressMonitor());
+            assertTrue(command.engine().instance("first").isEmpty(), "a master with no server here lets go of an entry at once");
+            command.engine().destroy(command.engine().instance("front").orElseThrow().id());
+            command.engine().destroy(command.engine().instance("second").orElseThrow().id());
+            command.engine().process(new NullProgressMonitor());
+            assertEquals(java.util.List.of(), command.engine().partitions().stream().map(Partition::reference).toList(),
+                    "the master and its last entry, destroyed in that order, are both gone");
+        }
+    }
+
+    @Test
     void anEntryNamesItsBackendWithHostAndPortOrWithAUrl() {
         assertEquals("ws://127.0.0.1:5701/", route(Map.of("host", "127.0.0.1", "port", 5701L, "https", false)));
         assertEquals("wss://vm.example:6080/vnc", route(Map.of("host", "vm.example", "port", 6080L, "path", "/vnc")),

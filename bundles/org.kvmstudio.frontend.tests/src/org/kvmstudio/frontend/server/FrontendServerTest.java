@@ -35,6 +35,9 @@ import org.junit.jupiter.api.Test;
 /** A frontend's HTTPS server on loopback, with its generated certificate, over real TLS and websockets. */
 class FrontendServerTest {
 
+    /** Connections one client may hold: more than any test here opens at once, however late the server counts closes. */
+    private static final int PER_CLIENT = 24;
+
     private EchoVncServer vncA;
     private EchoVncServer vncB;
     private TlsIdentity identity;
@@ -47,7 +50,7 @@ class FrontendServerTest {
         vncB = new EchoVncServer("b");
         identity = TlsIdentity.generate("localhost", Instant.now());
         client = new TlsClient(identity);
-        frontend = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.of(0), 64, 2), identity);
+        frontend = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.of(0), 64, PER_CLIENT, 2), identity);
         frontend.routes(List.of(route("vma", vncA), route("vmb", vncB)));
     }
 
@@ -187,6 +190,39 @@ class FrontendServerTest {
         TlsClient.Answer huge = client.send(frontend.port(), "GET /vma/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n"
                 + "Connection: close\r\n\r\n");
         assertEquals(413, huge.status());
+    }
+
+    @Test
+    void oneClientCannotHoldEveryConnection() throws Exception {
+        List<SSLSocket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < PER_CLIENT; i++) { // this client's share, held open idle
+                SSLSocket socket = (SSLSocket) client.context.getSocketFactory().createSocket("127.0.0.1", frontend.port());
+                socket.startHandshake();
+                held.add(socket);
+            }
+            try (SSLSocket beyond = (SSLSocket) client.context.getSocketFactory().createSocket("127.0.0.1", frontend.port())) {
+                beyond.setSoTimeout(5000);
+                assertThrows(IOException.class, () -> {
+                    beyond.startHandshake();
+                    beyond.getOutputStream().write("GET /vma/ HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    if (beyond.getInputStream().read() < 0) {
+                        throw new IOException("closed");
+                    }
+                }, "one more connection from the same client is closed");
+            }
+        } finally {
+            for (SSLSocket s : held) {
+                s.close();
+            }
+        }
+        waitFor(() -> {
+            try {
+                return client.get(frontend.port(), "/vma/", "localhost").status() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        }, "once it lets go, it is served again");
     }
 
     @Test

@@ -76,8 +76,9 @@ final class FrontendProvisioner implements Provisioner {
         }
         MasterParameters master = MasterParameters.of(context.effectiveParameters());
         if (!session.site().converging()) {
+            // nothing is served from here, so entries to drop are dropped; the owner serves the others when it runs
             return Deployment.behind(Status.Phase.NOT_READY, "a frontend serves from the workspace's owner: run kvmstudio agent "
-                    + "or open the desktop application", master.published(master.port(), 0));
+                    + "or open the desktop application", master.published(master.port(), 0)).withSlaves(dropped(context.slaves()));
         }
         FrontendServer server;
         String domain = master.domain();
@@ -186,6 +187,14 @@ final class FrontendProvisioner implements Provisioner {
     /** Entries in the order they were made, so that the first one keeps an address two of them want. */
     private static List<Slave> inOrder(List<Slave> slaves) {
         return slaves.stream().sorted(Comparator.comparingInt((Slave s) -> s.id().length()).thenComparing(Slave::id)).toList();
+    }
+
+    /** The destroyed entries, let go of. */
+    private static Map<String, SlaveDeployment> dropped(List<Slave> slaves) {
+        Map<String, SlaveDeployment> outcomes = new LinkedHashMap<>();
+        slaves.stream().filter(s -> s.state() == RequestedState.DESTROYED)
+                .forEach(s -> outcomes.put(s.id(), SlaveDeployment.reached(Status.Phase.DESTROYED, null)));
+        return outcomes;
     }
 
     private static Map<String, SlaveDeployment> slavesWithout(List<Slave> slaves, String why) {

@@ -96,6 +96,10 @@ public final class FrontendServer implements AutoCloseable {
             http = null;
         }
         server.addBean(new NetworkConnectionLimit(settings.maxConnections(), server));
+        PerClientLimit perClient = new PerClientLimit(settings.maxConnectionsPerClient());
+        for (var connector : server.getConnectors()) {
+            ((ServerConnector) connector).addEventListener(perClient);
+        }
 
         WebSocketComponents components = new WebSocketComponents();
         server.addBean(components);

@@ -10,12 +10,15 @@ import java.util.OptionalInt;
  * port, the plain HTTP port that redirects to it (if any), and the limits that keep one client from
  * starving the others.
  *
- * @param maxConnections  network connections open at once, all clients together
- * @param maxConsoles     websockets open at once to one entry
+ * @param maxConnections          network connections open at once, all clients together
+ * @param maxConnectionsPerClient network connections open at once from one client address
+ * @param maxConsoles             websockets open at once to one entry
  */
-public record ServerSettings(String domain, int port, OptionalInt redirectPort, int maxConnections, int maxConsoles) {
+public record ServerSettings(String domain, int port, OptionalInt redirectPort, int maxConnections, int maxConnectionsPerClient,
+        int maxConsoles) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
     public static final int DEFAULT_MAX_CONSOLES = 16;
 
     public ServerSettings {
@@ -25,13 +28,13 @@ public record ServerSettings(String domain, int port, OptionalInt redirectPort, 
         if (redirectPort.isPresent() && redirectPort.getAsInt() == port && port != 0) {
             throw new IllegalArgumentException("the HTTP redirection port cannot be the HTTPS port " + port);
         }
-        if (maxConnections < 1 || maxConsoles < 1) {
+        if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxConsoles < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
 
     public ServerSettings(String domain, int port, OptionalInt redirectPort) {
-        this(domain, port, redirectPort, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONSOLES);
+        this(domain, port, redirectPort, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_MAX_CONSOLES);
     }
 
     /** The domain as it appears in Host headers and certificates: IDNA ASCII, lower case. */
