@@ -131,11 +131,14 @@ final class FrontendProvisioner implements Provisioner {
         if (!session.site().converging()) {
             return Optional.empty(); // only the owner runs frontends: a command cannot tell
         }
-        boolean running = session.running(context.partition().id()).isPresent();
+        Optional<FrontendServer> server = session.running(context.partition().id());
         return switch (context.partition().requestedState()) {
-            case STARTED -> Optional.of(running ? new Observation(Status.Phase.STARTED, "")
-                    : new Observation(Status.Phase.STOPPED, "its HTTPS server is not running"));
-            case STOPPED -> Optional.of(new Observation(running ? Status.Phase.STARTED : Status.Phase.STOPPED, ""));
+            case STARTED -> Optional.of(server.isEmpty() ? new Observation(Status.Phase.STOPPED, "its HTTPS server is not running")
+                    // a generated certificate close to its end: the deployment makes a new one
+                    : !server.get().identity().isCurrentFor(server.get().domain(), clock.instant())
+                            ? new Observation(Status.Phase.NOT_READY, "its certificate is about to expire")
+                            : new Observation(Status.Phase.STARTED, ""));
+            case STOPPED -> Optional.of(new Observation(server.isPresent() ? Status.Phase.STARTED : Status.Phase.STOPPED, ""));
             case DESTROYED -> Optional.empty();
         };
     }

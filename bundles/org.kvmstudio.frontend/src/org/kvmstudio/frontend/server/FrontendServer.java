@@ -148,6 +148,16 @@ public final class FrontendServer implements AutoCloseable {
         return server.isRunning() && settings.equals(wanted) && identity.sameAs(wantedIdentity);
     }
 
+    /** The certificate and key it serves with. */
+    public TlsIdentity identity() {
+        return identity;
+    }
+
+    /** The domain it answers for. */
+    public String domain() {
+        return settings.domain();
+    }
+
     public boolean isRunning() {
         return server.isRunning();
     }
