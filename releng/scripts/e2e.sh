@@ -143,6 +143,7 @@ check "no orphaned domain after the kills" sh -c "test -z \"\$('$K' orphans | ta
 for ref in $("$K" list --json | json '" ".join(p["instance_guid"] for p in d if not p["shared"])'); do
   "$K" remove "$ref" --wait --timeout 120 >/dev/null 2>&1 || fail "remove $ref"
 done
+"$K" list 2>/dev/null | tail -n +2 | sed 's/^/kvmstudio: e2e: left: /'
 check "no partition is left" sh -c "test -z \"\$('$K' list | tail -n +2)\""
 check "no domain is left (no QEMU of this workspace runs)" sh -c "! pgrep -af '[q]emu-system.*$KVMSTUDIO_WORKSPACE/' | cut -c1-120 | grep ."
 check "no qemu-nbd is left" sh -c "! pgrep -af '[q]emu-nbd.*$KVMSTUDIO_WORKSPACE/' | grep ."

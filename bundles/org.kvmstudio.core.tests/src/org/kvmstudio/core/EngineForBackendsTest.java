@@ -446,6 +446,14 @@ class EngineForBackendsTest {
         int calls = provisioner.calls.size();
         process();
         assertEquals(calls, provisioner.calls.size(), "and then nothing moves: no deployment feeds another");
+
+        fx.engine.destroy(vm("front").id());
+        process();
+        assertEquals(List.of("vm", "vm"), fx.engine.partitions().stream().map(Partition::reference).toList(),
+                "the master gone, the VM's entry waits for another");
+        fx.engine.destroy(vm("vm").id());
+        process();
+        assertEquals(List.of(), fx.engine.partitions(), "the VM destroyed, its entry, which no master hosts, goes with it");
     }
 
     @Test

@@ -781,7 +781,10 @@ public final class RequestEngine {
      */
     private synchronized void removeDestroyed(Partition destroyed) {
         for (Partition p : store.partitions()) {
-            if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED) {
+            if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED
+                    && p.shared() && p.masterId() == null) {
+                delete(p.id()); // a slave no master hosts: nothing was deployed for it, nothing to undo
+            } else if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED) {
                 Partition child = p.withRequest(p.request().withState(RequestedState.DESTROYED),
                         notReady("destroyed with '" + destroyed.reference() + "', which requested it"));
                 store(child, InstanceEvent.Kind.CHANGED);
