@@ -457,6 +457,22 @@ class EngineForBackendsTest {
     }
 
     @Test
+    void aDeploymentsNoteStaysUntilSomethingReallyChanges() throws Exception {
+        fx.install(provisioner);
+        provisioner.note = "running; no frontend serves its console yet";
+        fx.engine.request(kvm("vm", Map.of()));
+        process();
+        assertTrue(vm("vm").isReady());
+        assertEquals("running; no frontend serves its console yet", vm("vm").status().message());
+        fx.engine.observed(vm("vm").id(), new Observation(Status.Phase.STARTED, ""));
+        assertEquals("running; no frontend serves its console yet", vm("vm").status().message(),
+                "seen as it should be: the note stays");
+        fx.engine.observed(vm("vm").id(), new Observation(Status.Phase.STOPPED, "shut off: crashed"));
+        assertEquals("shut off: crashed", vm("vm").status().message());
+        assertFalse(vm("vm").isReady());
+    }
+
+    @Test
     void onlyWhatADeploymentCanMoveOnIsPending() throws Exception {
         fx.engine.request(kvm("no-provisioner-yet", Map.of()));
         fx.engine.request(slave("no-master-yet", 6080));

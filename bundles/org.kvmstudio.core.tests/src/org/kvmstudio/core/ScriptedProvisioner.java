@@ -34,6 +34,8 @@ final class ScriptedProvisioner implements Provisioner {
     ProvisioningException failNext;
     /** Optional action run during deploy (e.g. request a child instance). */
     Function<ProvisioningContext, Parameters> extra = c -> Parameters.EMPTY;
+    /** The note a reached deployment leaves as its status message. */
+    String note = "";
     /** Publishes a value the output schema refuses, when set. */
     boolean publishInvalid;
     /** What the master achieves for each slave (reached, by default), given what it would publish. */
@@ -77,7 +79,7 @@ final class ScriptedProvisioner implements Provisioner {
                         + published.get("domain").orElse("?") + ":4443/" + s.reference(), "resource", s.reference()))));
             }
         }
-        return Deployment.reached(Status.phaseOf(p.requestedState()), published).withSlaves(slaves);
+        return Deployment.reached(Status.phaseOf(p.requestedState()), published, note).withSlaves(slaves);
     }
 
     List<String> references() {

@@ -526,6 +526,9 @@ public final class RequestEngine {
                         return current; // nothing deployed yet, or going away: there is nothing to drift from
                     }
                     Status.Phase wanted = Status.phaseOf(current.requestedState());
+                    if (observation.phase() == wanted && current.isReady()) {
+                        return current; // as its last deployment left it, with any note it gave
+                    }
                     if (observation.phase() != wanted && retries.failures(id) > 0 && !current.isReady()) {
                         return current; // waiting out a failure: its reason says more than what is seen now
                     }
