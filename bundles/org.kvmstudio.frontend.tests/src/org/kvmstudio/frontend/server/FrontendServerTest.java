@@ -131,7 +131,7 @@ class FrontendServerTest {
                 assertEquals("b:2", other.roundTrip("2"), "the limit is per entry");
             }
         }
-        waitFor(() -> frontend.openConsoles() == 0, "closed and refused consoles are all counted out");
+        waitFor(() -> frontend.openConsoles() == 0, () -> "closed and refused consoles are all counted out: " + frontend.describeConsoles());
         try (Console again = Console.open(client, frontend.port(), "vma", null)) {
             assertEquals("a:3", again.roundTrip("3"), "a place freed is taken again");
         }
@@ -149,7 +149,7 @@ class FrontendServerTest {
                 socket.setSoLinger(true, 0); // a reset, not a polite close
             }
         }
-        waitFor(() -> frontend.openConsoles() == 0, "every upgrade cut short gave its place back");
+        waitFor(() -> frontend.openConsoles() == 0, () -> "every upgrade cut short gave its place back: " + frontend.describeConsoles());
         try (Console console = Console.open(client, frontend.port(), "vma", null)) {
             assertEquals("a:ok", console.roundTrip("ok"));
         }
@@ -264,10 +264,15 @@ class FrontendServerTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        waitFor(condition, () -> what);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
+                throw new AssertionError("not within 10 s: " + what.get());
             }
             Thread.sleep(20);
         }

@@ -27,6 +27,8 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  */
 final class ConsoleRelay {
 
+    /** How long a side may take to answer a close before its connection is cut. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** How long a VNC server may take to accept the websocket. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** VNC frames are framebuffer updates: large, but bounded. */
@@ -65,6 +67,13 @@ final class ConsoleRelay {
         this.onClosed = onClosed;
         browser.peer = vnc;
         vnc.peer = browser;
+    }
+
+    /** Where each side stands, for a person reading why a console is still counted. */
+    @Override
+    public String toString() {
+        return "console to " + backend + ": browser " + browser.state() + ", VNC server " + vnc.state()
+                + (closing.get() ? ", closing" : "") + (closed.get() ? ", closed" : "");
     }
 
     /** The side that faces the browser, for the frontend's upgrade. */
@@ -188,11 +197,25 @@ final class ConsoleRelay {
 
         void closeWith(int code, String reason) {
             CoreSession s = session;
-            if (s == null || done.get() || !s.isOutputOpen()) {
+            if (s == null || done.get()) {
                 return; // not open yet (closing stops it opening) or already closed
             }
-            int sendable = CloseStatus.isTransmittableStatusCode(code) ? code : CloseStatus.NORMAL;
-            s.close(sendable, reason == null ? "" : reason, Callback.NOOP);
+            if (s.isOutputOpen()) {
+                int sendable = CloseStatus.isTransmittableStatusCode(code) ? code : CloseStatus.NORMAL;
+                s.close(sendable, reason == null ? "" : reason, Callback.NOOP);
+            }
+            // the answer may never be read (this side holds its reads back while its writes are stuck) or
+            // never come: the connection is cut after a while, so that the relay always ends and is counted out
+            client.getHttpClient().getScheduler().schedule(() -> {
+                if (!done.get()) {
+                    s.abort();
+                }
+            }, CLOSE_TIMEOUT);
+        }
+
+        String state() {
+            CoreSession s = session;
+            return s == null ? "not open" : (done.get() ? "done" : s.isOutputOpen() ? "open" : "closing") + ", " + inFlight.get() + " in flight";
         }
 
         @Override

@@ -172,6 +172,11 @@ public final class FrontendServer implements AutoCloseable {
         return http == null ? -1 : http.getLocalPort();
     }
 
+    /** The consoles open now, each saying where its two sides stand. */
+    public java.util.List<String> describeConsoles() {
+        return routes.describeRelays();
+    }
+
     /** Consoles open now, all entries together. */
     public int openConsoles() {
         return routes.openRelays();

@@ -65,6 +65,11 @@ final class Routes {
         }
     }
 
+    /** The relays counted now, each saying where it stands. */
+    java.util.List<String> describeRelays() {
+        return relays.values().stream().flatMap(Set::stream).map(Object::toString).toList();
+    }
+
     int openRelays() {
         return relays.values().stream().mapToInt(Set::size).sum();
     }
