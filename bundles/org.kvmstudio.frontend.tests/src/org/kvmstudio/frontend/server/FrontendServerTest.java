@@ -50,7 +50,7 @@ class FrontendServerTest {
         vncB = new EchoVncServer("b");
         identity = TlsIdentity.generate("localhost", Instant.now());
         client = new TlsClient(identity);
-        frontend = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.of(0), 64, PER_CLIENT, 2), identity);
+        frontend = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.of(0), 64, PER_CLIENT, 2, 2), identity);
         frontend.routes(List.of(route("vma", vncA), route("vmb", vncB)));
     }
 
@@ -136,6 +136,23 @@ class FrontendServerTest {
             assertEquals("a:3", again.roundTrip("3"), "a place freed is taken again");
         }
         assertEquals(400, client.get(frontend.port(), "/vma/websockify", "localhost").status(), "a plain GET is not a console");
+    }
+
+    @Test
+    void oneClientCannotTakeAllOfAnEntrysConsoles() throws Exception {
+        try (FrontendServer shared = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.empty(), 64, PER_CLIENT, 4, 1),
+                identity)) {
+            shared.routes(List.of(route("vma", vncA)));
+            try (Console first = Console.open(client, shared.port(), "vma", null)) {
+                assertEquals("a:1", first.roundTrip("1"));
+                CompletionException second = assertThrows(CompletionException.class, () -> Console.open(client, shared.port(), "vma", null));
+                assertEquals(429, refusal(second), "the entry has room, but not for a second console from the same address");
+            }
+            waitFor(() -> shared.openConsoles() == 0, () -> "the first console is counted out: " + shared.describeConsoles());
+            try (Console again = Console.open(client, shared.port(), "vma", null)) {
+                assertEquals("a:2", again.roundTrip("2"));
+            }
+        }
     }
 
     @Test

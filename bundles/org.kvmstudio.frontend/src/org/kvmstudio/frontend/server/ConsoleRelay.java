@@ -1,6 +1,7 @@
 package org.kvmstudio.frontend.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -54,15 +55,20 @@ final class ConsoleRelay {
     private final WebSocketCoreClient client;
     private final URI backend;
     private final Consumer<ConsoleRelay> onClosed;
+    private final InetAddress browserAddress;
     private final Side browser = new Side("browser");
     private final Side vnc = new Side("VNC server");
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set by {@link #close()}: a side that opens afterwards is closed at once. */
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    /** @param onClosed told once, when both sides are done (or the browser's never opened) */
-    ConsoleRelay(WebSocketCoreClient client, URI backend, Consumer<ConsoleRelay> onClosed) {
+    /**
+     * @param browserAddress the address the browser connects from
+     * @param onClosed       told once, when both sides are done (or the browser's never opened)
+     */
+    ConsoleRelay(WebSocketCoreClient client, URI backend, InetAddress browserAddress, Consumer<ConsoleRelay> onClosed) {
         this.client = client;
+        this.browserAddress = browserAddress;
         this.backend = backend;
         this.onClosed = onClosed;
         browser.peer = vnc;
@@ -74,6 +80,11 @@ final class ConsoleRelay {
     public String toString() {
         return "console to " + backend + ": browser " + browser.state() + ", VNC server " + vnc.state()
                 + (closing.get() ? ", closing" : "") + (closed.get() ? ", closed" : "");
+    }
+
+    /** The address the browser connects from. */
+    InetAddress client() {
+        return browserAddress;
     }
 
     /** The side that faces the browser, for the frontend's upgrade. */

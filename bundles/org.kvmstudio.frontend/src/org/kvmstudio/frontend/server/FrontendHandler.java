@@ -1,5 +1,7 @@
 package org.kvmstudio.frontend.server;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -105,14 +107,20 @@ final class FrontendHandler extends Handler.Abstract {
             return send(response, callback, HttpStatus.FORBIDDEN_403, "text/plain; charset=utf-8",
                     "cross-origin console refused\n".getBytes(StandardCharsets.UTF_8), false);
         }
-        ConsoleRelay relay = new ConsoleRelay(client, route.backend(), closed -> routes.closed(route.resource(), closed));
-        switch (routes.open(route, relay, settings.maxConsoles())) {
+        InetAddress from = request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress a
+                ? a.getAddress() : InetAddress.getLoopbackAddress();
+        ConsoleRelay relay = new ConsoleRelay(client, route.backend(), from, closed -> routes.closed(route.resource(), closed));
+        switch (routes.open(route, relay, settings.maxConsoles(), settings.maxConsolesPerClient())) {
             case GONE -> {
                 return notFound(response, callback);
             }
             case FULL -> {
                 return send(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "text/plain; charset=utf-8",
                         "too many consoles are open on this entry\n".getBytes(StandardCharsets.UTF_8), false);
+            }
+            case FULL_FOR_CLIENT -> {
+                return send(response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "text/plain; charset=utf-8",
+                        "too many consoles are open on this entry from your address\n".getBytes(StandardCharsets.UTF_8), false);
             }
             case OPENED -> {
             }

@@ -41,18 +41,26 @@ final class Routes {
         OPENED,
         /** The route went or changed meanwhile. */
         GONE,
-        /** {@code max} consoles are open on it already. */
-        FULL
+        /** As many consoles as an entry takes are open on it already. */
+        FULL,
+        /** As many consoles as one client may open on an entry are open from its address already. */
+        FULL_FOR_CLIENT
     }
 
-    /** Counts a new relay on {@code route} when it may open; the caller undoes it with {@link #closed}. */
-    synchronized Admission open(Route route, ConsoleRelay relay, int max) {
+    /**
+     * Counts a new relay on {@code route} when it may open: fewer than {@code max} on it, fewer than
+     * {@code maxPerClient} from the relay's client. The caller undoes it with {@link #closed}.
+     */
+    synchronized Admission open(Route route, ConsoleRelay relay, int max, int maxPerClient) {
         if (!route.equals(table.get(route.resource()))) {
             return Admission.GONE;
         }
         Set<ConsoleRelay> open = relays.computeIfAbsent(route.resource(), r -> ConcurrentHashMap.newKeySet());
         if (open.size() >= max) {
             return Admission.FULL;
+        }
+        if (open.stream().filter(r -> r.client().equals(relay.client())).count() >= maxPerClient) {
+            return Admission.FULL_FOR_CLIENT;
         }
         open.add(relay);
         return Admission.OPENED;

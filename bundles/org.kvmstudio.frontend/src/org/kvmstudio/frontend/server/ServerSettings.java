@@ -13,13 +13,15 @@ import java.util.OptionalInt;
  * @param maxConnections          network connections open at once, all clients together
  * @param maxConnectionsPerClient network connections open at once from one client address
  * @param maxConsoles             websockets open at once to one entry
+ * @param maxConsolesPerClient    websockets open at once to one entry from one client address
  */
 public record ServerSettings(String domain, int port, OptionalInt redirectPort, int maxConnections, int maxConnectionsPerClient,
-        int maxConsoles) {
+        int maxConsoles, int maxConsolesPerClient) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
     public static final int DEFAULT_MAX_CONSOLES = 16;
+    public static final int DEFAULT_MAX_CONSOLES_PER_CLIENT = 4;
 
     public ServerSettings {
         domain = asciiDomain(domain);
@@ -28,13 +30,14 @@ public record ServerSettings(String domain, int port, OptionalInt redirectPort, 
         if (redirectPort.isPresent() && redirectPort.getAsInt() == port && port != 0) {
             throw new IllegalArgumentException("the HTTP redirection port cannot be the HTTPS port " + port);
         }
-        if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxConsoles < 1) {
+        if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxConsoles < 1 || maxConsolesPerClient < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
 
     public ServerSettings(String domain, int port, OptionalInt redirectPort) {
-        this(domain, port, redirectPort, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_MAX_CONSOLES);
+        this(domain, port, redirectPort, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_MAX_CONSOLES,
+                DEFAULT_MAX_CONSOLES_PER_CLIENT);
     }
 
     /** The domain as it appears in Host headers and certificates: IDNA ASCII, lower case. */
