@@ -759,15 +759,22 @@ public final class RequestEngine {
     /**
      * What {@code child} publishes changed: the instance that requested it deploys again to read it
      * (a KVM publishes its frontend entry's URL as its own), as a SlapOS instance re-reads what it
-     * requested. A new revision, as for a master: one being deployed right now may have read too early.
+     * requested.
      */
     private synchronized void touchRequester(Partition child) {
         if (child.parentId() == null) {
             return;
         }
-        store.partition(child.parentId()).filter(r -> r.requestedState() != RequestedState.DESTROYED)
-                .ifPresent(r -> store(r.withRequest(r.request(), notReady("reading what '" + child.reference() + "' published")),
-                        InstanceEvent.Kind.CHANGED));
+        deployAgain(child.parentId(), "reading what '" + child.reference() + "' published");
+    }
+
+    /**
+     * Makes {@code id} (unless it is being destroyed) a new revision of the same request, to be
+     * deployed again for {@code why}: a deployment in flight may have read too early.
+     */
+    private synchronized void deployAgain(String id, String why) {
+        store.partition(id).filter(p -> p.requestedState() != RequestedState.DESTROYED)
+                .ifPresent(p -> store(p.withRequest(p.request(), notReady(why)), InstanceEvent.Kind.CHANGED));
     }
 
     /** The status once {@code deployed} reached {@code phase}; says so when a newer revision is waiting. */
@@ -914,9 +921,7 @@ public final class RequestEngine {
         if (!slave.shared() || slave.masterId() == null) {
             return;
         }
-        store.partition(slave.masterId()).filter(m -> m.requestedState() != RequestedState.DESTROYED)
-                .ifPresent(m -> store(m.withRequest(m.request(), notReady("deploying a change of its slaves: " + why)),
-                        InstanceEvent.Kind.CHANGED));
+        deployAgain(slave.masterId(), "deploying a change of its slaves: " + why);
     }
 
     private String nextInstanceGuid() {

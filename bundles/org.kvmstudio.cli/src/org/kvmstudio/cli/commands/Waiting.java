@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.kvmstudio.cli.CliContext;
@@ -88,9 +90,9 @@ final class Waiting {
         if (p.isEmpty()) {
             return List.of();
         }
-        java.util.Set<String> masters = engine.partitions().stream()
+        Set<String> masters = engine.partitions().stream()
                 .filter(o -> o.instanceTree().equals(p.get().instanceTree()) && o.masterId() != null)
-                .map(Partition::masterId).collect(java.util.stream.Collectors.toSet());
+                .map(Partition::masterId).collect(Collectors.toSet());
         return engine.pending().stream().filter(other -> engine.partition(other)
                 .map(o -> o.instanceTree().equals(p.get().instanceTree()) || masters.contains(o.id()))
                 .orElse(false)).toList();

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -72,13 +73,13 @@ final class FrontendProvisioner implements Provisioner {
             }
             MasterParameters master = MasterParameters.of(context.effectiveParameters());
             return Deployment.reached(Status.Phase.STOPPED, master.published(master.port(), 0))
-                    .withSlaves(slavesWithout(context.slaves(), "its frontend '" + context.partition().reference() + "' is stopped"));
+                    .withSlaves(notServed(context.slaves(), "its frontend '" + context.partition().reference() + "' is stopped"));
         }
         MasterParameters master = MasterParameters.of(context.effectiveParameters());
         if (!session.site().converging()) {
-            // nothing is served from here, so entries to drop are dropped; the owner serves the others when it runs
-            return Deployment.behind(Status.Phase.NOT_READY, "a frontend serves from the workspace's owner: run kvmstudio agent "
-                    + "or open the desktop application", master.published(master.port(), 0)).withSlaves(dropped(context.slaves()));
+            String why = "a frontend serves from the workspace's owner: run kvmstudio agent or open the desktop application";
+            return Deployment.behind(Status.Phase.NOT_READY, why, master.published(master.port(), 0))
+                    .withSlaves(notServed(context.slaves(), why));
         }
         FrontendServer server;
         String domain = master.domain();
@@ -172,7 +173,7 @@ final class FrontendProvisioner implements Provisioner {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("the backend url is not a URL: " + e.getReason());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean secure = switch (scheme) {
             case "ws", "http" -> false;
             case "wss", "https" -> true;
@@ -192,22 +193,18 @@ final class FrontendProvisioner implements Provisioner {
         return slaves.stream().sorted(Comparator.comparingInt((Slave s) -> s.id().length()).thenComparing(Slave::id)).toList();
     }
 
-    /** The destroyed entries, let go of. */
-    private static Map<String, SlaveDeployment> dropped(List<Slave> slaves) {
-        Map<String, SlaveDeployment> outcomes = new LinkedHashMap<>();
-        slaves.stream().filter(s -> s.state() == RequestedState.DESTROYED)
-                .forEach(s -> outcomes.put(s.id(), SlaveDeployment.reached(Status.Phase.DESTROYED, null)));
-        return outcomes;
-    }
-
-    private static Map<String, SlaveDeployment> slavesWithout(List<Slave> slaves, String why) {
+    /**
+     * The entries of a master that serves nothing from here: those to destroy are let go of (no route
+     * is left to remove), those stopped are, the others wait for {@code why}.
+     */
+    private static Map<String, SlaveDeployment> notServed(List<Slave> slaves, String why) {
         Map<String, SlaveDeployment> outcomes = new LinkedHashMap<>();
         for (Slave s : slaves) {
-            if (s.state() == RequestedState.STOPPED) {
-                outcomes.put(s.id(), SlaveDeployment.reached(Status.Phase.STOPPED, null));
-            } else if (s.state() == RequestedState.STARTED) {
-                outcomes.put(s.id(), new SlaveDeployment(Status.Phase.NOT_READY, why, null));
-            }
+            outcomes.put(s.id(), switch (s.state()) {
+                case DESTROYED -> SlaveDeployment.reached(Status.Phase.DESTROYED, null);
+                case STOPPED -> SlaveDeployment.reached(Status.Phase.STOPPED, null);
+                case STARTED -> new SlaveDeployment(Status.Phase.NOT_READY, why, null);
+            });
         }
         return outcomes;
     }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 
@@ -39,7 +40,7 @@ final class FrontendHandler extends Handler.Abstract {
 
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
     /** The page talks only to its own websocket, beside it. */
-    private static final java.util.Map<String, String> SECURITY_HEADERS = ConsoleFiles.securityHeaders("'self'");
+    private static final Map<String, String> SECURITY_HEADERS = ConsoleFiles.securityHeaders("'self'");
 
     private final ServerSettings settings;
     private final IntSupplier httpsPort;

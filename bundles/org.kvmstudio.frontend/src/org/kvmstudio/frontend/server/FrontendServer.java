@@ -5,6 +5,7 @@ import java.net.BindException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.List;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.UriCompliance;
@@ -173,7 +174,7 @@ public final class FrontendServer implements AutoCloseable {
     }
 
     /** The consoles open now, each saying where its two sides stand. */
-    public java.util.List<String> describeConsoles() {
+    public List<String> describeConsoles() {
         return routes.describeRelays();
     }
 

@@ -3,6 +3,7 @@ package org.kvmstudio.frontend.server;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.jetty.io.Connection;
@@ -43,11 +44,11 @@ final class PerClientLimit implements Connection.Listener {
     }
 
     /** The client of a network connection; empty for the connections TLS and websockets stack on it. */
-    private static java.util.Optional<InetAddress> client(Connection connection) {
+    private static Optional<InetAddress> client(Connection connection) {
         EndPoint endPoint = connection.getEndPoint();
         if (endPoint instanceof SocketChannelEndPoint && endPoint.getRemoteSocketAddress() instanceof InetSocketAddress address) {
-            return java.util.Optional.of(address.getAddress());
+            return Optional.of(address.getAddress());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package org.kvmstudio.frontend.server;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,7 +75,7 @@ final class Routes {
     }
 
     /** The relays counted now, each saying where it stands. */
-    java.util.List<String> describeRelays() {
+    List<String> describeRelays() {
         return relays.values().stream().flatMap(Set::stream).map(Object::toString).toList();
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -11,6 +12,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -143,7 +145,7 @@ public final class TlsIdentity {
                     .anyMatch(n -> Integer.valueOf(GeneralName.dNSName).equals(n.get(0))
                             && ServerSettings.asciiDomain(domain).equals(n.get(1)));
             return names && now.plus(RENEW_BEFORE).isBefore(leaf.getNotAfter().toInstant());
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             return false;
         }
     }
@@ -207,7 +209,7 @@ public final class TlsIdentity {
             return false;
         }
         try {
-            byte[] probe = "kvmstudio".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] probe = "kvmstudio".getBytes(StandardCharsets.US_ASCII);
             Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
