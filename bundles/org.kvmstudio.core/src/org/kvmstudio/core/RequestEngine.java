@@ -80,6 +80,7 @@ public final class RequestEngine {
     private final Map<String, Observation> deferred = new ConcurrentHashMap<>();
     private final PortClaims ports;
     private final ConnectionSecrets secrets;
+    private final InputSecrets inputSecrets;
     /** One placement at a time: two jobs placing side by side would both count the same room free. */
     private final Object placementLock = new Object();
 
@@ -90,6 +91,7 @@ public final class RequestEngine {
         this.clock = clock;
         this.ports = new PortClaims(store);
         this.secrets = new ConnectionSecrets(store);
+        this.inputSecrets = new InputSecrets(store);
     }
 
     /** Told of every change, in order, once the engine has let go of its lock. */
@@ -144,12 +146,21 @@ public final class RequestEngine {
         return secrets.merged(p);
     }
 
-    /** {@code p}'s parameters completed with its type's defaults; as they are when its schema cannot be loaded. */
+    /**
+     * What {@code p} was requested with, secret values included: those are kept in its private state,
+     * and {@link Partition#parameters()}, which events and files carry, has {@value Secrets#MASK} in their place.
+     */
+    public Parameters allParameters(Partition p) {
+        return inputSecrets.revealed(p);
+    }
+
+    /** {@code p}'s parameters, secrets included, completed with its type's defaults; as they are when its schema cannot be loaded. */
     public Parameters effectiveParameters(Partition p) {
+        Parameters all = allParameters(p);
         try {
-            return catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()).withDefaults(p.parameters());
+            return catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()).withDefaults(all);
         } catch (InvalidRequestException unknown) {
-            return p.parameters();
+            return all;
         }
     }
 
@@ -234,28 +245,31 @@ public final class RequestEngine {
         if (request.state() == RequestedState.DESTROYED) {
             Partition p = existing.orElseThrow(() -> new UnknownInstanceException("there is no instance '"
                     + request.reference() + "' to destroy"));
-            return new Plan(Plan.Kind.DESTROY, p.request().withState(RequestedState.DESTROYED), effectiveParameters(p),
-                    Map.of(), p.host(), "", Optional.empty(), live(p));
+            return new Plan(Plan.Kind.DESTROY, p.request().withState(RequestedState.DESTROYED),
+                    Secrets.masked(effectiveParameters(p), secretNames(p)), Map.of(), p.host(), "", Optional.empty(), live(p));
         }
-        Parameters checked = checkedParameters(request);
         existing.ifPresent(p -> checkSameKind(p, request));
+        Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), existing.orElse(null))));
         InstanceRequest wanted = request.withParameters(checked)
                 .withFilter(existing.map(p -> placement(p, request.filter())).orElse(request.filter()));
         Parameters effective = catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared())
                 .withDefaults(checked);
         Map<String, Plan.Change> changes = new java.util.TreeMap<>();
-        Parameters before = existing.map(Partition::parameters).orElse(Parameters.EMPTY);
+        Parameters before = existing.map(this::allParameters).orElse(Parameters.EMPTY);
+        Set<String> secretNames = Secrets.names(catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared()));
         Set<String> names = new java.util.TreeSet<>(before.names());
         names.addAll(checked.names());
         for (String name : names) {
             Object was = before.get(name).orElse(null);
             Object now = checked.get(name).orElse(null);
             if (!java.util.Objects.equals(was, now)) {
-                changes.put(name, new Plan.Change(was, now));
+                // a plan is shown and printed: a changed secret says only that it changes
+                changes.put(name, secretNames.contains(name) ? new Plan.Change(was == null ? null : Secrets.MASK,
+                        now == null ? null : Secrets.MASK) : new Plan.Change(was, now));
             }
         }
         Plan.Kind kind = existing.isEmpty() ? Plan.Kind.NEW
-                : existing.get().request().equals(wanted) ? Plan.Kind.UNCHANGED : Plan.Kind.CHANGED;
+                : existing.get().request().withParameters(before).equals(wanted) ? Plan.Kind.UNCHANGED : Plan.Kind.CHANGED;
         Partition hypothetical = existing.map(p -> p.withRequest(wanted, p.status()))
                 .orElseGet(() -> new Partition("SOFTINST-0", request.reference(), request.releaseUri(), request.softwareType(),
                         request.shared(), checked, request.state(), wanted.filter(), notReady("planned"), Parameters.EMPTY,
@@ -277,8 +291,9 @@ public final class RequestEngine {
         }
         Partition planned = hypothetical;
         Optional<String> definition = provisioner.flatMap(p -> p.preview(new Context(planned, effective, List.of())));
-        return new Plan(kind, wanted, effective, changes, planned.host(), hostNote, definition,
-                existing.flatMap(this::live));
+        // printed and shown: the plan masks secrets as the partition's file does
+        return new Plan(kind, wanted.withParameters(Secrets.masked(checked, secretNames)), Secrets.masked(effective, secretNames),
+                changes, planned.host(), hostNote, definition, existing.flatMap(this::live));
     }
 
     /**
@@ -314,12 +329,11 @@ public final class RequestEngine {
                 if (instance(request.reference()).isPresent()) {
                     throw new ConflictException("an instance '" + request.reference() + "' exists; adopt under another reference");
                 }
-                Parameters checked = checkedParameters(request);
+                Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), null)));
                 Partition p = new Partition(instanceGuid, request.reference(), request.releaseUri(), request.softwareType(),
                         false, checked, request.state(), request.filter(), notReady("adopted; waiting to be deployed"),
                         Parameters.EMPTY, hostId, null, null, instanceGuid, 1, 0);
-                store(p, InstanceEvent.Kind.ADDED);
-                return p;
+                return store(p, InstanceEvent.Kind.ADDED);
             }
         } catch (UncheckedIOException e) {
             throw new IOException(e.getMessage(), e.getCause());
@@ -337,7 +351,8 @@ public final class RequestEngine {
             if (request.state() == RequestedState.DESTROYED) {
                 throw new UnknownInstanceException("there is no instance '" + request.reference() + "' to destroy");
             }
-            return create(request.withParameters(checkedParameters(request)), requester);
+            return create(request.withParameters(checkedParameters(request.withParameters(
+                    inputSecrets.unmasked(request.parameters(), null)))), requester);
         }
         Partition p = existing.get();
         checkSameKind(p, request);
@@ -351,19 +366,22 @@ public final class RequestEngine {
             // Destroying needs no valid parameters and moves nothing: keep what the instance has.
             return change(p, p.request().withState(RequestedState.DESTROYED));
         }
-        return change(p, request.withParameters(checkedParameters(request)).withFilter(placement(p, request.filter())));
+        // a mask sent back (the instance editor, what info printed) keeps the secret the instance has
+        Parameters unmasked = inputSecrets.unmasked(request.parameters(), p);
+        return change(p, request.withParameters(checkedParameters(request.withParameters(unmasked)))
+                .withFilter(placement(p, request.filter())));
     }
 
     /** {@code p} changed to answer {@code wanted}: a new revision, unless nothing changes. */
     private Partition change(Partition p, InstanceRequest wanted) {
-        if (wanted.equals(p.request())) {
+        if (wanted.equals(p.request().withParameters(allParameters(p)))) {
             return p;
         }
         Partition updated = p.withRequest(wanted, notReady("waiting to deploy revision " + (p.revision() + 1)));
         if (updated.shared() && updated.masterId() == null) {
             updated = MasterSelection.attach(updated, store.partitions(), this::notReady);
         }
-        store(updated, InstanceEvent.Kind.CHANGED);
+        updated = store(updated, InstanceEvent.Kind.CHANGED);
         touchMaster(updated, "slave '" + updated.reference() + "' changed");
         return updated;
     }
@@ -608,13 +626,13 @@ public final class RequestEngine {
             Parameters effective;
             try {
                 release = catalog.release(p.releaseUri());
-                effective = release.inputFor(p.softwareType(), false).withDefaults(p.parameters());
+                effective = release.inputFor(p.softwareType(), false).withDefaults(inputSecrets.deployable(p));
             } catch (InvalidRequestException e) {
                 if (p.requestedState() != RequestedState.DESTROYED) {
                     failed(p, Status.Phase.NOT_READY, e.getMessage());
                     return false;
                 }
-                effective = p.parameters(); // destroying needs no schema: a broken release must not keep a VM alive
+                effective = allParameters(p); // destroying needs no schema: a broken release must not keep a VM alive
             }
             List<Partition> slaves = store.partitions().stream()
                     .filter(s -> s.shared() && p.id().equals(s.masterId())).toList();
@@ -837,12 +855,9 @@ public final class RequestEngine {
     /** {@code message} without the values of {@code p}'s secret parameters, published or requested. */
     private String redact(Partition p, String message) {
         List<String> masked = new ArrayList<>(secrets.values(p));
-        try {
-            ParameterSchema input = catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared());
-            masked.addAll(Secrets.values(Secrets.only(p.parameters(), Secrets.names(input))));
-        } catch (InvalidRequestException unknown) {
-            // no schema: nothing is known to be secret among the parameters
-        }
+        masked.addAll(inputSecrets.values(p));
+        // and any still in clear (a file written before secrets were kept apart)
+        masked.addAll(Secrets.values(Secrets.only(p.parameters(), secretNames(p))));
         return Secrets.redact(message, masked);
     }
 
@@ -875,7 +890,7 @@ public final class RequestEngine {
         } else if (provisioners.find(p.releaseUri(), p.softwareType()).isEmpty()) {
             p = p.withStatus(notReady(noProvisioner(p)));
         }
-        store(p, InstanceEvent.Kind.ADDED);
+        p = store(p, InstanceEvent.Kind.ADDED);
         touchMaster(p, "slave '" + p.reference() + "' added");
         return p;
     }
@@ -959,13 +974,28 @@ public final class RequestEngine {
         return p.withStatus(new Status(p.status().phase(), p.status().message(), Instant.EPOCH));
     }
 
-    private synchronized void store(Partition p, InstanceEvent.Kind kind) {
+    /**
+     * Writes {@code p}, its secret parameters kept in its private state and masked in its file and
+     * events; returns it as written.
+     */
+    private synchronized Partition store(Partition p, InstanceEvent.Kind kind) {
+        Partition written = inputSecrets.kept(p, secretNames(p));
         try {
-            store.save(p);
+            store.save(written);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + p.reference() + " in " + store.directory(), e);
         }
-        events.queue(new InstanceEvent(kind, p));
+        events.queue(new InstanceEvent(kind, written));
+        return written;
+    }
+
+    /** The names of {@code p}'s secret parameters as its schema says; none when its schema cannot be loaded. */
+    private Set<String> secretNames(Partition p) {
+        try {
+            return Secrets.names(catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()));
+        } catch (InvalidRequestException unknown) {
+            return Set.of();
+        }
     }
 
     private synchronized void delete(String id) {

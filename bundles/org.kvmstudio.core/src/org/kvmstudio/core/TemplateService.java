@@ -48,7 +48,9 @@ public final class TemplateService {
     }
 
     /**
-     * Saves (or replaces) a template after checking its parameters.
+     * Saves (or replaces) a template after checking its parameters. Its secret parameters (a private
+     * key, a password) are left out: a template is a file people copy and share; they are given when
+     * it is applied ({@link #secretsOf} names them first, to tell the user).
      *
      * @throws org.kvmstudio.model.InvalidParametersException when they do not fit the type's schema
      */
@@ -112,9 +114,18 @@ public final class TemplateService {
         }
     }
 
+    /** The names of the secret parameters {@code t} holds, which saving it leaves out. */
+    public java.util.Set<String> secretsOf(Template t) {
+        java.util.Set<String> held = new java.util.TreeSet<>(
+                catalog.canonical(t.releaseUri(), t.softwareType(), t.shared(), t.parameters()).names());
+        held.retainAll(Secrets.names(catalog.release(t.releaseUri()).inputFor(t.softwareType(), t.shared())));
+        return held;
+    }
+
     private Template checked(Template t) {
         Parameters canonical = catalog.checkedParameters(t.releaseUri(), t.softwareType(), t.shared(), t.parameters());
-        return new Template(t.name(), t.description(), t.releaseUri(), t.softwareType(), t.shared(), canonical);
+        Parameters open = Secrets.without(canonical, Secrets.names(catalog.release(t.releaseUri()).inputFor(t.softwareType(), t.shared())));
+        return new Template(t.name(), t.description(), t.releaseUri(), t.softwareType(), t.shared(), open);
     }
 
     private Template require(String name) {

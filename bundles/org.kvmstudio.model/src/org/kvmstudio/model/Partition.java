@@ -69,6 +69,12 @@ public record Partition(String id, String reference, String releaseUri, String s
                 revision + 1, appliedRevision);
     }
 
+    /** The same request, its parameters written otherwise (secret values in place of their mask, or the reverse): no new revision. */
+    public Partition withParameters(Parameters written) {
+        return new Partition(id, reference, releaseUri, softwareType, shared, written, requestedState, filter, status,
+                connectionParameters, hostId, masterId, parentId, instanceTree, revision, appliedRevision);
+    }
+
     public Partition withStatus(Status s) {
         return new Partition(id, reference, releaseUri, softwareType, shared, parameters, requestedState, filter, s,
                 connectionParameters, hostId, masterId, parentId, instanceTree, revision, appliedRevision);

@@ -61,9 +61,11 @@ final class TemplateCommand implements Runnable {
             CliContext c = t.context();
             Studio studio = c.studio();
             KindOptions.Kind k = kind.resolve(c, studio, release);
-            Template saved = studio.templates().save(new Template(name, description, k.releaseUri(), k.softwareType(),
-                    k.shared(), k.parameters()));
-            c.err().println("template '" + saved.name() + "' saved");
+            Template given = new Template(name, description, k.releaseUri(), k.softwareType(), k.shared(), k.parameters());
+            java.util.Set<String> secrets = studio.templates().secretsOf(given);
+            Template saved = studio.templates().save(given);
+            c.err().println("template '" + saved.name() + "' saved" + (secrets.isEmpty() ? ""
+                    : "; secret parameters are not kept in templates, give them when applying it: " + String.join(", ", secrets)));
             return Cli.OK;
         }
     }

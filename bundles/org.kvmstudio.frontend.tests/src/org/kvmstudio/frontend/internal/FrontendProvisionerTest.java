@@ -96,6 +96,43 @@ class FrontendProvisionerTest {
     }
 
     @Test
+    void aMasterServesTheCertificateTheUserGaveAndKeepsItsKeyOutOfSight() throws Exception {
+        int port = freePort();
+        TlsIdentity given = TlsIdentity.generate("localhost", Instant.now());
+        String keyBody = given.privateKeyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        try (Studio owner = open()) {
+            owner.startController();
+            owner.engine().request(master(port, given.certificatesPem(), given.privateKeyPem()));
+            Partition master = await(owner, "front", Partition::isReady);
+            assertEquals(404, FrontendTestAccess.status(given, port, "/"),
+                    "an answer (nothing is routed at /) over a handshake that trusts the given certificate alone");
+            try (Stream<Path> files = Files.walk(owner.workspaceDirectory())) {
+                assertEquals(java.util.List.of(), files.filter(f -> f.getFileName().toString().endsWith(".pem")).toList(),
+                        "no generated key lies about while the user's is served");
+            }
+            String file = Files.readString(owner.workspaceDirectory().resolve("partitions").resolve(master.id() + ".json"));
+            assertTrue(!file.contains(keyBody) && file.contains("-----BEGIN CERTIFICATE-----"), "the key stays out of the partition's file");
+
+            // a certificate for another name is refused, saying why, and the key is never quoted
+            TlsIdentity other = TlsIdentity.generate("other.example", Instant.now());
+            owner.engine().request(master(port, other.certificatesPem(), other.privateKeyPem()));
+            Partition refused = await(owner, "front", p -> p.status().phase() == Status.Phase.FAILED
+                    && p.status().message().contains("not for the frontend's domain"));
+            assertTrue(refused.status().message().startsWith("ssl_crt and ssl_key: the certificate is for other.example"),
+                    refused.status().message());
+            String otherKey = other.privateKeyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+            assertTrue(!refused.status().message().contains(otherKey));
+
+            // without one, a certificate is generated for the domain again
+            owner.engine().request(master(port));
+            await(owner, "front", Partition::isReady);
+            TlsIdentity generated = TlsIdentity.fromPem(Files.readString(only(owner, FrontendProvisioner.CERTIFICATE_FILE)),
+                    Files.readString(only(owner, FrontendProvisioner.KEY_FILE)), Instant.now());
+            FrontendTestAccess.awaitStatus(generated, port, "/", 404);
+        }
+    }
+
+    @Test
     void withoutAnOwnerEntriesAreStillDroppedAndNothingIsLeft() throws Exception {
         try (Studio command = open()) {
             command.engine().request(master(freePort()));
@@ -152,6 +189,11 @@ class FrontendProvisionerTest {
     private static InstanceRequest master(int port) {
         return InstanceRequest.of("kvm", "front").withSoftwareType("frontend")
                 .withParameters(Parameters.of(Map.of("domain", "localhost", "port", port)));
+    }
+
+    private static InstanceRequest master(int port, String certificate, String key) {
+        return InstanceRequest.of("kvm", "front").withSoftwareType("frontend").withParameters(Parameters.of(Map.of(
+                "domain", "localhost", "port", port, "ssl_crt", certificate, "ssl_key", key)));
     }
 
     private static InstanceRequest slave(String reference, int vncPort) {

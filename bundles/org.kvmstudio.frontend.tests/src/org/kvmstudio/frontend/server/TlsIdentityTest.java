@@ -30,6 +30,19 @@ class TlsIdentityTest {
     }
 
     @Test
+    void aGivenCertificateMustNameTheDomainExactlyOrByAWildcardOfOneLabel() {
+        TlsIdentity.generate("localhost", now).checkCovers("LOCALHOST");
+        TlsIdentity wildcard = TlsIdentity.selfSigned("example.com", java.util.List.of("*.example.com", "example.com"), now);
+        wildcard.checkCovers("www.example.com");
+        wildcard.checkCovers("example.com");
+        assertEquals("the certificate is for *.example.com, example.com, not for the frontend's domain a.b.example.com",
+                assertThrows(IllegalArgumentException.class, () -> wildcard.checkCovers("a.b.example.com")).getMessage(),
+                "a wildcard stands for one label only");
+        assertThrows(IllegalArgumentException.class, () -> wildcard.checkCovers("wwwexample.com"));
+        assertThrows(IllegalArgumentException.class, () -> TlsIdentity.generate("one.example", now).checkCovers("two.example"));
+    }
+
+    @Test
     void aKeyOfAnotherCertificateOrAnExpiredOneIsRefusedWithoutQuotingTheKey() {
         TlsIdentity one = TlsIdentity.generate("one.example", now);
         TlsIdentity two = TlsIdentity.generate("two.example", now);

@@ -86,7 +86,7 @@ final class FrontendProvisioner implements Provisioner {
         try {
             ServerSettings settings = master.settings();
             domain = settings.domain();
-            server = session.serve(id, settings, identity(context, settings.domain()));
+            server = session.serve(id, settings, identity(context, settings.domain(), master));
         } catch (ProvisioningException | IOException e) {
             session.stop(id); // not on with what it was asked before
             throw e instanceof ProvisioningException pe ? pe
@@ -124,7 +124,8 @@ final class FrontendProvisioner implements Provisioner {
             }
         }
         server.routes(routes);
-        return Deployment.reached(Status.Phase.STARTED, master.published(server.port(), routes.size())).withSlaves(outcomes);
+        return Deployment.reached(Status.Phase.STARTED, master.published(server.port(), routes.size()), expiryNote(master, server))
+                .withSlaves(outcomes);
     }
 
     @Override
@@ -135,8 +136,8 @@ final class FrontendProvisioner implements Provisioner {
         Optional<FrontendServer> server = session.running(context.partition().id());
         return switch (context.partition().requestedState()) {
             case STARTED -> Optional.of(server.isEmpty() ? new Observation(Status.Phase.STOPPED, "its HTTPS server is not running")
-                    // a generated certificate close to its end: the deployment makes a new one
-                    : !server.get().identity().isCurrentFor(server.get().domain(), clock.instant())
+                    // a generated certificate close to its end: the deployment makes a new one (a given one is the user's to renew)
+                    : !givenCertificate(context) && !server.get().identity().isCurrentFor(server.get().domain(), clock.instant())
                             ? new Observation(Status.Phase.NOT_READY, "its certificate is about to expire")
                             : new Observation(Status.Phase.STARTED, ""));
             case STOPPED -> Optional.of(new Observation(server.isPresent() ? Status.Phase.STARTED : Status.Phase.STOPPED, ""));
@@ -227,15 +228,44 @@ final class FrontendProvisioner implements Provisioner {
         }
     }
 
+    private static boolean givenCertificate(ProvisioningContext context) {
+        return context.effectiveParameters().contains(MasterParameters.CERTIFICATE);
+    }
+
+    /** What the master's status says of a certificate the user gave that ends soon; nothing otherwise. */
+    private String expiryNote(MasterParameters master, FrontendServer server) {
+        if (master.certificate().isEmpty()) {
+            return "";
+        }
+        java.time.Instant end = server.identity().chain().get(0).getNotAfter().toInstant();
+        return clock.instant().plus(TlsIdentity.RENEW_BEFORE).isBefore(end) ? ""
+                : "its certificate (" + MasterParameters.CERTIFICATE + ") expires on " + end + ": request it with a new one";
+    }
+
     /**
-     * The certificate generated for the master's domain, kept in its private state (the key readable
-     * by the owner only) and made again only when the domain changed or it is about to expire.
+     * The certificate the user gave ({@code ssl_crt} and {@code ssl_key}, checked), or else the one
+     * generated for the master's domain, kept in its private state (the key readable by the owner
+     * only) and made again only when the domain changed or it is about to expire.
      */
-    private TlsIdentity identity(ProvisioningContext context, String domain) throws ProvisioningException {
+    private TlsIdentity identity(ProvisioningContext context, String domain, MasterParameters master) throws ProvisioningException {
         try {
             Path directory = context.state().directory();
             Path certificate = directory.resolve(CERTIFICATE_FILE);
             Path key = directory.resolve(KEY_FILE);
+            if (master.certificate().isPresent()) {
+                TlsIdentity given;
+                try {
+                    given = TlsIdentity.fromPem(master.certificate().get(), master.key().orElse(""), clock.instant());
+                    given.checkCovers(domain);
+                } catch (IllegalArgumentException e) {
+                    // never quotes the key (TlsIdentity's messages do not)
+                    throw new ProvisioningException(MasterParameters.CERTIFICATE + " and " + MasterParameters.KEY + ": " + e.getMessage(), e);
+                }
+                // the generated key is not needed while the user's is served: no key material lies about unused
+                Files.deleteIfExists(key);
+                Files.deleteIfExists(certificate);
+                return given;
+            }
             if (Files.isRegularFile(certificate) && Files.isRegularFile(key)) {
                 try {
                     TlsIdentity kept = TlsIdentity.fromPem(Files.readString(certificate), Files.readString(key), clock.instant());
@@ -256,13 +286,28 @@ final class FrontendProvisioner implements Provisioner {
     }
 
     /** The master's own parameters, checked. */
-    record MasterParameters(String domain, int port, boolean redirection, int httpPort) {
+    record MasterParameters(String domain, int port, boolean redirection, int httpPort, Optional<String> certificate,
+            Optional<String> key) {
+
+        /** The SlapOS frontends' names of a certificate (PEM, chain after it) and its private key given by the user. */
+        static final String CERTIFICATE = "ssl_crt";
+        static final String KEY = "ssl_key";
 
         static MasterParameters of(Parameters p) throws ProvisioningException {
             String domain = p.get("domain").map(Object::toString)
                     .orElseThrow(() -> new ProvisioningException("a frontend needs its domain"));
+            Optional<String> certificate = p.get(CERTIFICATE).map(Object::toString);
+            Optional<String> key = p.get(KEY).map(Object::toString);
+            if (certificate.isPresent() != key.isPresent()) {
+                throw new ProvisioningException("a frontend's own certificate needs both " + CERTIFICATE + " and " + KEY);
+            }
             return new MasterParameters(domain, integer(p, "port", 4443), integer(p, "http-redirection", 0) == 1,
-                    integer(p, "http-port", 8080));
+                    integer(p, "http-port", 8080), certificate, key);
+        }
+
+        @Override
+        public String toString() { // never the key
+            return "MasterParameters[" + domain + ":" + port + (certificate.isPresent() ? ", certificate given" : "") + "]";
         }
 
         ServerSettings settings() throws ProvisioningException {

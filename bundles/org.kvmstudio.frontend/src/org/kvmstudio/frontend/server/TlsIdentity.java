@@ -53,7 +53,8 @@ public final class TlsIdentity {
 
     /** How long a generated certificate is valid; it is made again when less than a month is left. */
     static final Duration GENERATED_VALIDITY = Duration.ofDays(397);
-    static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    /** How long before its end a certificate is renewed (generated) or said to end soon (given). */
+    public static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
     private final List<X509Certificate> chain;
     private final PrivateKey key;
@@ -116,24 +117,29 @@ public final class TlsIdentity {
     /** A new self-signed certificate for {@code domain} (an EC P-256 key), valid from {@code now}. */
     public static TlsIdentity generate(String domain, Instant now) {
         String ascii = ServerSettings.asciiDomain(domain);
+        return selfSigned(ascii, List.of(ascii), now);
+    }
+
+    /** A self-signed certificate named {@code commonName} for the DNS names {@code names} (a wildcard in tests). */
+    static TlsIdentity selfSigned(String commonName, List<String> names, Instant now) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair pair = generator.generateKeyPair();
             X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "KVM Studio frontend (self-signed)")
-                    .addRDN(BCStyle.CN, ascii).build();
+                    .addRDN(BCStyle.CN, commonName).build();
             BigInteger serial = new BigInteger(127, new SecureRandom()).add(BigInteger.ONE);
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial,
                     Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(GENERATED_VALIDITY)), name, pair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, ascii)));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                    names.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
             return new TlsIdentity(List.of(new JcaX509CertificateConverter().getCertificate(holder)), pair.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot generate a certificate for " + ascii, e);
+            throw new IllegalStateException("cannot generate a certificate for " + commonName, e);
         }
     }
 
@@ -148,6 +154,33 @@ public final class TlsIdentity {
         } catch (CertificateParsingException e) {
             return false;
         }
+    }
+
+    /**
+     * Checks that the certificate names {@code domain} (exactly, or by a {@code *.} wildcard of one
+     * label): a browser refuses it otherwise, so a frontend must not serve it.
+     *
+     * @throws IllegalArgumentException naming what the certificate is for
+     */
+    public void checkCovers(String domain) {
+        String ascii = ServerSettings.asciiDomain(domain).toLowerCase(java.util.Locale.ROOT);
+        List<String> names = new ArrayList<>();
+        try {
+            if (chain.get(0).getSubjectAlternativeNames() != null) {
+                chain.get(0).getSubjectAlternativeNames().stream().filter(n -> Integer.valueOf(GeneralName.dNSName).equals(n.get(0)))
+                        .forEach(n -> names.add(n.get(1).toString().toLowerCase(java.util.Locale.ROOT)));
+            }
+        } catch (CertificateParsingException e) {
+            throw new IllegalArgumentException("the certificate's names cannot be read: " + e.getMessage(), e);
+        }
+        for (String name : names) {
+            if (name.equals(ascii) || name.startsWith("*.") && ascii.indexOf('.') > 0
+                    && ascii.substring(ascii.indexOf('.')).equals(name.substring(1))) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("the certificate is for " + (names.isEmpty() ? "no DNS name" : String.join(", ", names))
+                + ", not for the frontend's domain " + ascii);
     }
 
     public List<X509Certificate> chain() {

@@ -389,6 +389,12 @@ public class RequestPart {
             return;
         }
         Template template = new Template(ask.getValue(), "", c.releaseUri(), c.type().softwareType(), c.type().shared(), parameters);
+        java.util.Set<String> secrets = studio.templates().secretsOf(template);
+        if (!secrets.isEmpty() && !MessageDialog.openConfirm(review.getShell(), "Save as template",
+                "Secret parameters are not kept in templates (a template is a file people copy): "
+                        + String.join(", ", secrets) + ". Give them again when you use the template. Save it without them?")) {
+            return;
+        }
         StudioJob.schedule("Saving template '" + template.name() + "'", review.getShell(), ui, monitor -> {
             studio.templates().save(template);
             events.post(TemplatesPart.CHANGED_TOPIC, template.name());
@@ -415,7 +421,7 @@ public class RequestPart {
         type.select(found);
         reference.setText(p.reference());
         state.select(p.requestedState() == RequestedState.STOPPED ? 1 : 0);
-        showForm(p.parameters());
+        showForm(studio.engine().allParameters(p)); // its secrets too: the form masks them and checks them as given
         if (!p.id().equals(shownId)) {
             eventLog.setText("");
             lastLogged = "";
