@@ -1,6 +1,7 @@
 package org.kvmstudio.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -191,6 +192,23 @@ class CliTest {
         assertTrue(err().contains("must be an object"), err());
         assertEquals(Cli.OK, run("remove", "vm"), err());
         assertTrue(studio.engine().instance("vm").isEmpty());
+    }
+
+    @Test
+    void aSecretFromAParameterFileIsShownMaskedAndAPemValueOnOneLine() throws Exception {
+        String key = "-----BEGIN PRIVATE KEY-----\n    MIGHAgEAMBMG-cli-5521\n    -----END PRIVATE KEY-----";
+        Files.writeString(dir.resolve("front.yaml"), "domain: mydomain.com\nssl_crt: |\n    -----BEGIN CERTIFICATE-----\n"
+                + "    MIIBcert\n    -----END CERTIFICATE-----\nssl_key: |\n    " + key + "\n");
+        assertEquals(Cli.NOT_READY, run("request", "front", "kvm", "--type", "frontend", "--parameters-file", "front.yaml"), err());
+        assertEquals(Cli.OK, run("info", "front"), err());
+        assertTrue(out().contains("ssl_key = ********"), out());
+        assertTrue(out().contains("ssl_crt = -----BEGIN CERTIFICATE----- … (2 more lines; --json shows it whole)"), out());
+        assertFalse(out().contains("cli-5521"), out());
+        assertEquals(Cli.OK, run("info", "front", "--json"), err());
+        assertFalse(out().contains("cli-5521"), out());
+        assertEquals(Cli.OK, run("request", "front", "kvm", "--type", "frontend", "--parameters", "domain=mydomain.com", "--dry-run"), err());
+        assertTrue(out().contains("ssl_key: ******** -> (none)"), out());
+        assertFalse(out().contains("cli-5521"), out());
     }
 
     @Test

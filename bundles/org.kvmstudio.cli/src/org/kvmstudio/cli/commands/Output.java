@@ -63,7 +63,10 @@ final class Output {
 
     static String text(Object v) {
         if (v instanceof String s) {
-            return s;
+            // a PEM certificate or a list of URLs would break the layout of what is around it
+            long more = s.strip().lines().count() - 1;
+            return more <= 0 ? s : s.strip().lines().findFirst().orElse("") + " … (" + more + " more line"
+                    + (more == 1 ? "" : "s") + "; --json shows it whole)";
         }
         try {
             return JSON.writer().writeValueAsString(v);
