@@ -152,4 +152,28 @@ class TypingIntoFormsTest {
                 form.problems().getValue().toString());
         assertEquals("1536", ram.getText(), "and the form keeps its last values");
     }
+
+    @Test
+    void aFrontendsKeyIsHiddenUntilShownNeededWithItsCertificateAndMaskedInTheJsonTab() throws Exception {
+        open(KvmRelease.FRONTEND);
+        Gui.typeInto(textAt("/domain"), "mydomain.com");
+        Text certificate = textAt("/ssl_crt");
+        Text key = textAt("/ssl_key");
+        assertFalse(key.isVisible(), "a secret of several lines is hidden until shown");
+        certificate.setText("-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n");
+        Gui.pump(50);
+        assertFalse(request.isEnabled(), "a certificate needs its key");
+        assertTrue(form.problems().getValue().stream().anyMatch(p -> p.pointer().equals("/ssl_key")), form.problems().getValue().toString());
+
+        Button show = Gui.find(shell, Button.class, b -> "Show".equals(b.getText())).get(0);
+        Gui.click(show);
+        Gui.waitUntil("the key's input shown", key::isVisible);
+        key.setText("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG-form-9931\n-----END PRIVATE KEY-----\n");
+        Gui.pump(50);
+        assertTrue(request.isEnabled(), form.problems().getValue().toString());
+        assertFalse(form.jsonText().getText().contains("form-9931"), "the JSON tab masks it: " + form.jsonText().getText());
+        assertEquals("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG-form-9931\n-----END PRIVATE KEY-----\n",
+                form.parameters().get("ssl_key").orElseThrow(), "the form gives the key itself");
+        Gui.save(shell, "frontend-form");
+    }
 }
