@@ -173,8 +173,29 @@ class InputSecretsTest {
                 assertFalse(Files.readString(f).contains("private-7731"), f.toString());
             }
         }
+        // exported and imported again (a template without the key its certificate needs is no problem)
+        Path exported = dir.resolve("with-key.json");
+        fx.studio.templates().export("with-key", exported);
+        assertFalse(Files.readString(exported).contains("private-7731"));
+        assertEquals(saved, fx.studio.templates().importFrom(exported, true));
         // applied with the key given again, it makes the instance
         Partition p = fx.studio.templates().apply("with-key", "fromtemplate", Parameters.of(Map.of("ssl_key", KEY)));
         assertEquals(KEY, fx.engine.allParameters(p).get("ssl_key").orElseThrow());
+    }
+
+    @Test
+    void aCertificateThatHoldsItsKeyIsRefusedBeforeTheKeyIsStoredInClear() throws Exception {
+        InstanceRequest both = frontend(KEY).withParameters(frontend(KEY).parameters().with("ssl_crt", CERTIFICATE + KEY));
+        InvalidParametersException e = assertThrows(InvalidParametersException.class, () -> fx.engine.request(both));
+        assertEquals("/ssl_crt", e.problems().get(0).pointer(), e.getMessage());
+        assertFalse(e.getMessage().contains("private-7731"), e.getMessage());
+        assertTrue(fx.engine.instance("myfrontend").isEmpty());
+    }
+
+    @Test
+    void aValueThatLooksLikeTheMaskIsAnOrdinaryValueWhereNoSecretIs() throws Exception {
+        Partition p = fx.engine.request(Requests.kvm("vm", Map.of("frontend-software-type", Secrets.MASK)));
+        assertEquals(Secrets.MASK, fx.engine.allParameters(p).get("frontend-software-type").orElseThrow(),
+                "not a secret: taken as given, not as a kept value");
     }
 }

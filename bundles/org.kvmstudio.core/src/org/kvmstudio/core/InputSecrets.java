@@ -85,9 +85,13 @@ final class InputSecrets {
      *
      * @throws InvalidParametersException for a mask that stands for nothing kept
      */
-    Parameters unmasked(Parameters requested, Partition existing) {
+    Parameters unmasked(Parameters requested, Partition existing, Set<String> names) {
         try {
-            return unmasked(requested, existing == null ? Parameters.EMPTY : of(existing), null);
+            Map<String, Object> secretOnes = new LinkedHashMap<>(requested.asMap());
+            secretOnes.keySet().retainAll(names); // a value that is the mask but no secret is a value like any other
+            Parameters unmasked = unmasked(Parameters.of(secretOnes), existing == null ? Parameters.EMPTY : of(existing),
+                    existing == null ? null : existing.reference());
+            return requested.merge(unmasked);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the private state of " + existing.reference(), e);
         }
@@ -108,8 +112,9 @@ final class InputSecrets {
             if (Secrets.MASK.equals(e.getValue())) {
                 Object kept = stored.get(e.getKey()).orElse(null);
                 if (kept == null) {
-                    String why = storedBy == null ? "stands for a secret value kept by the instance, and none is kept: give the value itself"
-                            : "was kept out of sight by " + storedBy + " and its private state has lost it: request it again with the value";
+                    String why = storedBy == null ? "stands for a secret value kept by an instance, and this is a new one: give the value itself"
+                            : "stands for the value '" + storedBy + "' keeps out of sight, and it keeps none (its private state was lost"
+                                    + " or it never had one): give the value itself";
                     throw new InvalidParametersException("a secret parameter is missing",
                             List.of(new ParameterProblem("/" + e.getKey(), Secrets.MASK + " " + why)));
                 }

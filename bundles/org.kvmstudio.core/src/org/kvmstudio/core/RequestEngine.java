@@ -156,7 +156,12 @@ public final class RequestEngine {
 
     /** {@code p}'s parameters, secrets included, completed with its type's defaults; as they are when its schema cannot be loaded. */
     public Parameters effectiveParameters(Partition p) {
-        Parameters all = allParameters(p);
+        Parameters all;
+        try {
+            all = allParameters(p);
+        } catch (UncheckedIOException unreadable) {
+            all = p.parameters(); // a private state that cannot be read: its own deployment says so
+        }
         try {
             return catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()).withDefaults(all);
         } catch (InvalidRequestException unknown) {
@@ -249,7 +254,7 @@ public final class RequestEngine {
                     Secrets.masked(effectiveParameters(p), secretNames(p)), Map.of(), p.host(), "", Optional.empty(), live(p));
         }
         existing.ifPresent(p -> checkSameKind(p, request));
-        Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), existing.orElse(null))));
+        Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), existing.orElse(null), requestedSecretNames(request))));
         InstanceRequest wanted = request.withParameters(checked)
                 .withFilter(existing.map(p -> placement(p, request.filter())).orElse(request.filter()));
         Parameters effective = catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared())
@@ -329,7 +334,7 @@ public final class RequestEngine {
                 if (instance(request.reference()).isPresent()) {
                     throw new ConflictException("an instance '" + request.reference() + "' exists; adopt under another reference");
                 }
-                Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), null)));
+                Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), null, requestedSecretNames(request))));
                 Partition p = new Partition(instanceGuid, request.reference(), request.releaseUri(), request.softwareType(),
                         false, checked, request.state(), request.filter(), notReady("adopted; waiting to be deployed"),
                         Parameters.EMPTY, hostId, null, null, instanceGuid, 1, 0);
@@ -352,7 +357,7 @@ public final class RequestEngine {
                 throw new UnknownInstanceException("there is no instance '" + request.reference() + "' to destroy");
             }
             return create(request.withParameters(checkedParameters(request.withParameters(
-                    inputSecrets.unmasked(request.parameters(), null)))), requester);
+                    inputSecrets.unmasked(request.parameters(), null, requestedSecretNames(request))))), requester);
         }
         Partition p = existing.get();
         checkSameKind(p, request);
@@ -367,7 +372,7 @@ public final class RequestEngine {
             return change(p, p.request().withState(RequestedState.DESTROYED));
         }
         // a mask sent back (the instance editor, what info printed) keeps the secret the instance has
-        Parameters unmasked = inputSecrets.unmasked(request.parameters(), p);
+        Parameters unmasked = inputSecrets.unmasked(request.parameters(), p, requestedSecretNames(request));
         return change(p, request.withParameters(checkedParameters(request.withParameters(unmasked)))
                 .withFilter(placement(p, request.filter())));
     }
@@ -627,12 +632,13 @@ public final class RequestEngine {
             try {
                 release = catalog.release(p.releaseUri());
                 effective = release.inputFor(p.softwareType(), false).withDefaults(inputSecrets.deployable(p));
-            } catch (InvalidRequestException e) {
+            } catch (InvalidRequestException | UncheckedIOException e) { // no schema, or its secrets unreadable
                 if (p.requestedState() != RequestedState.DESTROYED) {
                     failed(p, Status.Phase.NOT_READY, e.getMessage());
                     return false;
                 }
-                effective = allParameters(p); // destroying needs no schema: a broken release must not keep a VM alive
+                // destroying needs neither schema nor secrets: a broken release must not keep a VM alive
+                effective = p.parameters();
             }
             List<Partition> slaves = store.partitions().stream()
                     .filter(s -> s.shared() && p.id().equals(s.masterId())).toList();
@@ -987,6 +993,11 @@ public final class RequestEngine {
         }
         events.queue(new InstanceEvent(kind, written));
         return written;
+    }
+
+    /** The names of the secret parameters of the type {@code request} is for. */
+    private Set<String> requestedSecretNames(InstanceRequest request) {
+        return Secrets.names(catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared()));
     }
 
     /** The names of {@code p}'s secret parameters as its schema says; none when its schema cannot be loaded. */

@@ -122,10 +122,22 @@ public final class TemplateService {
         return held;
     }
 
+    /**
+     * {@code t} checked and without its secrets. A secret being required is no problem here: a template
+     * never holds one (one saved with a certificate lacks its key), and applying it asks for it.
+     */
     private Template checked(Template t) {
-        Parameters canonical = catalog.checkedParameters(t.releaseUri(), t.softwareType(), t.shared(), t.parameters());
-        Parameters open = Secrets.without(canonical, Secrets.names(catalog.release(t.releaseUri()).inputFor(t.softwareType(), t.shared())));
-        return new Template(t.name(), t.description(), t.releaseUri(), t.softwareType(), t.shared(), open);
+        org.kvmstudio.schema.ParameterSchema schema = catalog.release(t.releaseUri()).inputFor(t.softwareType(), t.shared());
+        java.util.Set<String> secrets = Secrets.names(schema);
+        Parameters canonical = schema.canonicalize(t.parameters());
+        java.util.List<org.kvmstudio.model.ParameterProblem> problems = schema.validate(canonical).stream()
+                .filter(p -> !(p.message().startsWith("is required") && secrets.contains(p.pointer().substring(Math.min(1, p.pointer().length())))))
+                .toList();
+        if (!problems.isEmpty()) {
+            throw new InvalidParametersException("invalid parameters for " + (t.shared() ? "shared " : "") + "software type "
+                    + Excerpt.quoted(t.softwareType()), problems);
+        }
+        return new Template(t.name(), t.description(), t.releaseUri(), t.softwareType(), t.shared(), Secrets.without(canonical, secrets));
     }
 
     private Template require(String name) {

@@ -129,6 +129,13 @@ class FrontendProvisionerTest {
             TlsIdentity generated = TlsIdentity.fromPem(Files.readString(only(owner, FrontendProvisioner.CERTIFICATE_FILE)),
                     Files.readString(only(owner, FrontendProvisioner.KEY_FILE)), Instant.now());
             FrontendTestAccess.awaitStatus(generated, port, "/", 404);
+
+            // the user's again: the generated pair is removed
+            owner.engine().request(master(port, given.certificatesPem(), given.privateKeyPem()));
+            FrontendTestAccess.awaitStatus(given, port, "/", 404);
+            try (Stream<Path> files = Files.walk(owner.workspaceDirectory())) {
+                assertEquals(java.util.List.of(), files.filter(f -> f.getFileName().toString().endsWith(".pem")).toList());
+            }
         }
     }
 

@@ -39,6 +39,10 @@ class TlsIdentityTest {
                 assertThrows(IllegalArgumentException.class, () -> wildcard.checkCovers("a.b.example.com")).getMessage(),
                 "a wildcard stands for one label only");
         assertThrows(IllegalArgumentException.class, () -> wildcard.checkCovers("wwwexample.com"));
+        TlsIdentity overATopLevelDomain = TlsIdentity.selfSigned("com", java.util.List.of("*.com"), now);
+        assertThrows(IllegalArgumentException.class, () -> overATopLevelDomain.checkCovers("example.com"), "browsers refuse *.com");
+        TlsIdentity upperCase = TlsIdentity.selfSigned("Example.COM", java.util.List.of("Example.COM"), now);
+        upperCase.checkCovers("example.com");
         assertThrows(IllegalArgumentException.class, () -> TlsIdentity.generate("one.example", now).checkCovers("two.example"));
     }
 

@@ -174,8 +174,9 @@ public final class TlsIdentity {
             throw new IllegalArgumentException("the certificate's names cannot be read: " + e.getMessage(), e);
         }
         for (String name : names) {
-            if (name.equals(ascii) || name.startsWith("*.") && ascii.indexOf('.') > 0
-                    && ascii.substring(ascii.indexOf('.')).equals(name.substring(1))) {
+            // a wildcard stands for one label, and never over a bare top-level domain (*.com), as browsers judge it
+            boolean wildcard = name.startsWith("*.") && name.indexOf('.', 2) > 0;
+            if (name.equals(ascii) || wildcard && ascii.indexOf('.') > 0 && ascii.substring(ascii.indexOf('.')).equals(name.substring(1))) {
                 return;
             }
         }
