@@ -129,15 +129,18 @@ class InputSecretsTest {
 
         fx.engine.request(frontend(OTHER_KEY));
         assertEquals(revision + 1, partition().revision());
+        assertTrue(state(partition()).contains("private-7731"), "kept while a deployment of the revision before may read it");
         fx.engine.process(new NullProgressMonitor());
         assertEquals(OTHER_KEY, provisioner.calls.get(provisioner.calls.size() - 1).parameters().get("ssl_key").orElseThrow());
-        assertFalse(state(partition()).contains("private-7731"), "the old key is not kept");
+        assertFalse(state(partition()).contains("private-7731"), "the old key is not kept once the new one is deployed");
 
         // given up: forgotten from the private state too
         Plan dropping = fx.engine.plan(frontend(null));
         assertEquals(new Plan.Change(Secrets.MASK, null), dropping.changes().get("ssl_key"));
         fx.engine.request(frontend(null));
-        assertFalse(state(partition()).contains("other-4412"), state(partition()));
+        fx.engine.process(new NullProgressMonitor());
+        assertFalse(Files.exists(dir.resolve("state").resolve(partition().id()).resolve("state.json"))
+                && state(partition()).contains("other-4412"), "forgotten once deployed without it");
         assertTrue(fx.engine.allParameters(partition()).get("ssl_key").isEmpty());
     }
 
@@ -197,5 +200,96 @@ class InputSecretsTest {
         Partition p = fx.engine.request(Requests.kvm("vm", Map.of("frontend-software-type", Secrets.MASK)));
         assertEquals(Secrets.MASK, fx.engine.allParameters(p).get("frontend-software-type").orElseThrow(),
                 "not a secret: taken as given, not as a kept value");
+    }
+
+    /** A store whose partition files cannot be written while {@code failing} is set (a full disk), its private state can. */
+    private static final class FailingStore implements org.kvmstudio.workspace.PartitionStore {
+        private final org.kvmstudio.workspace.Workspace workspace;
+        boolean failing;
+
+        FailingStore(org.kvmstudio.workspace.Workspace workspace) {
+            this.workspace = workspace;
+        }
+
+        @Override
+        public Path directory() {
+            return workspace.directory();
+        }
+
+        @Override
+        public String id() {
+            return workspace.id();
+        }
+
+        @Override
+        public List<Partition> partitions() {
+            return workspace.partitions();
+        }
+
+        @Override
+        public java.util.Optional<Partition> partition(String id) {
+            return workspace.partition(id);
+        }
+
+        @Override
+        public void save(Partition partition) throws java.io.IOException {
+            if (failing) {
+                throw new java.io.IOException("no space left on device");
+            }
+            workspace.save(partition);
+        }
+
+        @Override
+        public void deletePartition(String id) throws java.io.IOException {
+            workspace.deletePartition(id);
+        }
+
+        @Override
+        public String nextInstanceGuid() throws java.io.IOException {
+            return workspace.nextInstanceGuid();
+        }
+
+        @Override
+        public org.kvmstudio.workspace.PartitionState state(String id) {
+            return workspace.state(id);
+        }
+    }
+
+    @Test
+    void aRequestWhoseFileCannotBeWrittenChangesNeitherTheKeyDeployedNorLeavesOneBehind() throws Exception {
+        fx.close();
+        ReleaseCatalog catalog = new ReleaseCatalog();
+        catalog.add(new org.kvmstudio.release.kvm.KvmRelease());
+        ProvisionerRegistry registry = new ProvisionerRegistry();
+        registry.add(provisioner);
+        try (org.kvmstudio.workspace.Workspace w = org.kvmstudio.workspace.Workspace.open(dir)) {
+            FailingStore store = new FailingStore(w);
+            RequestEngine engine = new RequestEngine(store, catalog, registry, fx.clock);
+            engine.request(frontend(KEY));
+            engine.process(new NullProgressMonitor());
+            Partition deployed = engine.instance("myfrontend").orElseThrow();
+
+            store.failing = true;
+            assertThrows(java.io.IOException.class, () -> engine.request(frontend(OTHER_KEY)));
+            store.failing = false;
+            Partition still = engine.instance("myfrontend").orElseThrow();
+            assertEquals(deployed.revision(), still.revision(), "the file holds the revision before");
+            assertEquals(KEY, engine.allParameters(still).get("ssl_key").orElseThrow(),
+                    "the key that goes with the certificate the file holds, not the one never filed");
+            engine.request(still.request().withState(org.kvmstudio.model.RequestedState.STOPPED)); // the mask sent back
+            engine.process(new NullProgressMonitor());
+            assertEquals(KEY, provisioner.calls.get(provisioner.calls.size() - 1).parameters().get("ssl_key").orElseThrow());
+            assertFalse(state(engine.instance("myfrontend").orElseThrow()).contains("other-4412"), "the unfiled key is dropped");
+
+            store.failing = true;
+            assertThrows(java.io.IOException.class, () -> engine.request(InstanceRequest.of("kvm", "another").withSoftwareType("frontend")
+                    .withParameters(frontend(KEY).parameters())));
+            store.failing = false;
+            assertTrue(engine.instance("another").isEmpty());
+            try (var files = Files.walk(dir.resolve("state"))) {
+                assertEquals(1, files.filter(f -> f.getFileName().toString().equals("state.json")).count(),
+                        "no private state, and no key, is left for a partition that was never filed");
+            }
+        }
     }
 }

@@ -2,10 +2,13 @@ package org.kvmstudio.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.ParameterProblem;
@@ -18,6 +21,10 @@ import org.kvmstudio.workspace.PartitionStore;
  * state (owner only). The partition's file and its events carry {@value Secrets#MASK} in their place,
  * so that {@code info}, {@code list --json} and the GUI show that one is set, and a request that sends
  * the mask back (the instance editor, a re-request of what {@code info} printed) keeps the stored value.
+ *
+ * <p>They are kept per revision of the request, because the private state is written before the
+ * partition's file: a revision whose file was never written (a crash, a full disk) is not taken for
+ * the one the file holds, and a deployment of the previous revision still finds that revision's values.
  */
 final class InputSecrets {
 
@@ -31,23 +38,36 @@ final class InputSecrets {
 
     /**
      * {@code p} as its file may hold it: each secret named in {@code names} stored privately and masked.
-     * A value that is the mask already keeps what is stored; a secret no longer requested is forgotten.
+     * A value that is the mask already keeps what the revision before had; a secret no longer requested
+     * is forgotten once the revision that dropped it is deployed.
      */
     Partition kept(Partition p, Set<String> names) {
         try {
-            Parameters stored = of(p);
+            NavigableMap<Long, Parameters> stored = stored(p);
+            Parameters before = upTo(stored, p.revision());
             Map<String, Object> secrets = new LinkedHashMap<>();
             Map<String, Object> written = new LinkedHashMap<>(p.parameters().asMap());
             written.forEach((name, value) -> {
                 if (Secrets.MASK.equals(value)) {
-                    stored.get(name).ifPresent(kept -> secrets.put(name, kept));
+                    before.get(name).ifPresent(kept -> secrets.put(name, kept));
                 } else if (names.contains(name)) {
                     secrets.put(name, value);
                 }
             });
             secrets.keySet().forEach(name -> written.put(name, Secrets.MASK));
-            if (!secrets.equals(stored.asMap())) {
-                store.state(p.id()).put(KEY, secrets.isEmpty() ? null : secrets);
+            // this revision's values, and the previous revision's until this one is deployed (a deployment
+            // of it may still read them); later ones were never written to the file
+            NavigableMap<Long, Parameters> next = new TreeMap<>();
+            Map.Entry<Long, Parameters> previous = stored.lowerEntry(p.revision());
+            if (previous != null && p.appliedRevision() < p.revision()) {
+                next.put(previous.getKey(), previous.getValue());
+            }
+            next.put(p.revision(), Parameters.of(secrets));
+            if (!next.equals(stored)) {
+                boolean none = next.values().stream().allMatch(Parameters::isEmpty);
+                Map<String, Object> json = new LinkedHashMap<>();
+                next.forEach((revision, values) -> json.put(Long.toString(revision), values.asMap()));
+                store.state(p.id()).put(KEY, none ? null : json);
             }
             return p.withParameters(Parameters.of(written));
         } catch (IOException e) {
@@ -58,9 +78,9 @@ final class InputSecrets {
     /** {@code p}'s parameters with the stored value in place of each mask (a mask whose value is lost stays). */
     Parameters revealed(Partition p) {
         try {
-            Parameters stored = of(p);
+            Parameters kept = upTo(stored(p), p.revision());
             Map<String, Object> values = new LinkedHashMap<>(p.parameters().asMap());
-            values.replaceAll((name, value) -> Secrets.MASK.equals(value) ? stored.get(name).orElse(value) : value);
+            values.replaceAll((name, value) -> Secrets.MASK.equals(value) ? kept.get(name).orElse(value) : value);
             return Parameters.of(values);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the private state of " + p.reference(), e);
@@ -74,14 +94,15 @@ final class InputSecrets {
      */
     Parameters deployable(Partition p) {
         try {
-            return unmasked(p.parameters(), of(p), p.reference());
+            return unmasked(p.parameters(), upTo(stored(p), p.revision()), p.reference());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the private state of " + p.reference(), e);
         }
     }
 
     /**
-     * {@code requested} with each mask replaced by what {@code existing} (none for a new instance) keeps.
+     * {@code requested} with each mask at a secret named in {@code names} replaced by what
+     * {@code existing} (none for a new instance) keeps.
      *
      * @throws InvalidParametersException for a mask that stands for nothing kept
      */
@@ -89,18 +110,22 @@ final class InputSecrets {
         try {
             Map<String, Object> secretOnes = new LinkedHashMap<>(requested.asMap());
             secretOnes.keySet().retainAll(names); // a value that is the mask but no secret is a value like any other
-            Parameters unmasked = unmasked(Parameters.of(secretOnes), existing == null ? Parameters.EMPTY : of(existing),
-                    existing == null ? null : existing.reference());
-            return requested.merge(unmasked);
+            Parameters kept = existing == null ? Parameters.EMPTY : upTo(stored(existing), existing.revision());
+            return requested.merge(unmasked(Parameters.of(secretOnes), kept, existing == null ? null : existing.reference()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the private state of " + existing.reference(), e);
         }
     }
 
-    /** The secret values to mask in {@code p}'s messages; none when they cannot be read (the message stays useful). */
+    /**
+     * The secret values to mask in {@code p}'s messages, those of the revision before included (a
+     * provisioner may still quote the key it replaces); none when they cannot be read (the message stays useful).
+     */
     List<String> values(Partition p) {
         try {
-            return Secrets.values(of(p));
+            List<String> all = new ArrayList<>();
+            stored(p).values().forEach(v -> all.addAll(Secrets.values(v)));
+            return all;
         } catch (IOException unreadable) {
             return List.of();
         }
@@ -124,9 +149,24 @@ final class InputSecrets {
         return Parameters.of(values);
     }
 
+    /** The values of the latest revision up to {@code revision}. */
+    private static Parameters upTo(NavigableMap<Long, Parameters> stored, long revision) {
+        Map.Entry<Long, Parameters> e = stored.floorEntry(revision);
+        return e == null ? Parameters.EMPTY : e.getValue();
+    }
+
+    /** The kept values by revision; what is not such an entry (a hand-edited file) is skipped. */
     @SuppressWarnings("unchecked")
-    private Parameters of(Partition p) throws IOException {
-        return store.state(p.id()).get(KEY).filter(Map.class::isInstance)
-                .map(m -> Parameters.of((Map<String, Object>) m)).orElse(Parameters.EMPTY);
+    private NavigableMap<Long, Parameters> stored(Partition p) throws IOException {
+        NavigableMap<Long, Parameters> byRevision = new TreeMap<>();
+        Object kept = store.state(p.id()).get(KEY).orElse(null);
+        if (kept instanceof Map<?, ?> map) {
+            map.forEach((revision, values) -> {
+                if (revision instanceof String r && r.matches("[0-9]{1,18}") && values instanceof Map<?, ?> v) {
+                    byRevision.put(Long.parseLong(r), Parameters.of((Map<String, Object>) v));
+                }
+            });
+        }
+        return byRevision;
     }
 }

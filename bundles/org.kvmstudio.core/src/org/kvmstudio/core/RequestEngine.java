@@ -989,10 +989,22 @@ public final class RequestEngine {
         try {
             store.save(written);
         } catch (IOException e) {
+            if (kind == InstanceEvent.Kind.ADDED) {
+                forgetState(p); // its secrets must not outlive a partition that was never filed
+            }
             throw new UncheckedIOException("cannot save " + p.reference() + " in " + store.directory(), e);
         }
         events.queue(new InstanceEvent(kind, written));
         return written;
+    }
+
+    private void forgetState(Partition p) {
+        try {
+            store.state(p.id()).delete();
+        } catch (IOException e) {
+            System.getLogger(RequestEngine.class.getName()).log(System.Logger.Level.WARNING,
+                    "the private state of " + p.id() + ", never filed, could not be removed: " + e.getMessage());
+        }
     }
 
     /** The names of the secret parameters of the type {@code request} is for. */

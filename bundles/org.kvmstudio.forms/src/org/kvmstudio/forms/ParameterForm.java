@@ -126,6 +126,15 @@ public final class ParameterForm {
         top.addDisposeListener(e -> bindings.dispose());
         revalidate();
         writeJson();
+        // the fields past the first screen, once it is painted: the form shows in half the time
+        top.getDisplay().asyncExec(this::createLater);
+    }
+
+    private void createLater() {
+        if (!top.isDisposed() && root.createLater()) {
+            relayout();
+            revalidate(); // their problems go to their own fields now
+        }
     }
 
     /** The form's outermost control, to lay out in its parent. */
@@ -180,6 +189,7 @@ public final class ParameterForm {
 
     /** The input of the field at a concrete pointer ({@code /ram-size}), to focus it or drive it in a test. */
     public Optional<Control> controlAt(String pointer) {
+        createLater(); // it may be among the fields made after the first paint
         // the outermost editor of that place: a variant's selector rather than its chosen part's first field
         return editors().stream().filter(e -> e.pointer().equals(pointer)).findFirst().map(FieldEditor::control);
     }

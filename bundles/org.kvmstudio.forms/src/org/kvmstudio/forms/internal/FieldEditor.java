@@ -60,6 +60,11 @@ public abstract class FieldEditor {
         return decorated;
     }
 
+    /** Makes the parts left for after the first paint, if any; whether it made some (then the form lays out and checks again). */
+    public boolean createLater() {
+        return false;
+    }
+
     /** The concrete JSON pointer of the value ({@code /external-disk/data}). */
     public String pointer() {
         return pointer;

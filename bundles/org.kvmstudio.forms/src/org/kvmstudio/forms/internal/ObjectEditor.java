@@ -20,10 +20,22 @@ import org.kvmstudio.schema.Field;
  */
 final class ObjectEditor extends FieldEditor {
 
+    /**
+     * How many fields of the form's own object are made at once; the others are made just after the
+     * first paint ({@link #createLater}). Under GTK a field costs about 2 ms to make and lay out, and
+     * a request editor shows fewer than this many before one scrolls.
+     */
+    static final int FIRST_SCREEN = 9;
+
     private final boolean inline;
     private final boolean keepsOthers;
     private final Set<String> omitted;
     private final List<FieldEditor> fields = new ArrayList<>();
+    /** Fields not made yet, and the values written to them meanwhile (what {@link #read} gives for them). */
+    private final List<Field> later = new ArrayList<>();
+    private final Map<String, Object> laterValues = new LinkedHashMap<>();
+    private Set<String> declared = Set.of();
+    private Map<?, ?> lastWritten = Map.of();
     private MapEditor others;
     private Composite section;
     private Map<String, Object> kept = new LinkedHashMap<>();
@@ -49,7 +61,11 @@ final class ObjectEditor extends FieldEditor {
 
     /** Whether one of this object's fields (or its table of entries) shows {@code name}. */
     boolean shows(String name) {
-        return fields.stream().anyMatch(f -> f.field().name().equals(name)) || others != null;
+        return showsField(name) || others != null || !later.isEmpty() && !field.patternProperties().isEmpty();
+    }
+
+    private boolean showsField(String name) {
+        return fields.stream().anyMatch(f -> f.field().name().equals(name)) || later.stream().anyMatch(f -> f.name().equals(name));
     }
 
     @Override
@@ -59,23 +75,62 @@ final class ObjectEditor extends FieldEditor {
             into = section(parent);
         }
         section = into;
-        Set<String> declared = new LinkedHashSet<>();
+        declared = new LinkedHashSet<>();
+        boolean deferring = inline && pointer.isEmpty() && keepsOthers; // the form's own object only
         for (Field property : field.properties()) {
             declared.add(property.name());
             if (omitted.contains(property.name())) {
                 continue;
             }
-            FieldEditor editor = Editors.create(property, pointer + "/" + Pointers.segment(property.name()), context);
-            editor.create(into);
-            fields.add(editor);
+            if (deferring && fields.size() >= FIRST_SCREEN) {
+                later.add(property);
+                continue;
+            }
+            fields.add(make(property));
         }
-        if (!field.patternProperties().isEmpty() || (!field.closed() && field.properties().isEmpty())) {
-            others = new MapEditor(field, pointer, context, declared);
-            others.create(into);
+        if (later.isEmpty()) {
+            createOthers();
         }
         if (!inline) {
             decorate(section);
         }
+    }
+
+    private FieldEditor make(Field property) {
+        FieldEditor editor = Editors.create(property, pointer + "/" + Pointers.segment(property.name()), context);
+        editor.create(section);
+        return editor;
+    }
+
+    private void createOthers() {
+        if (!field.patternProperties().isEmpty() || (!field.closed() && field.properties().isEmpty())) {
+            others = new MapEditor(field, pointer, context, declared);
+            others.create(section);
+        }
+    }
+
+    /** Makes the fields left for after the first paint, showing what was written to them; whether there were any. */
+    @Override
+    public boolean createLater() {
+        if (later.isEmpty()) {
+            return false;
+        }
+        List<FieldEditor> made = new ArrayList<>();
+        for (Field property : later) {
+            made.add(make(property));
+        }
+        fields.addAll(made);
+        later.clear();
+        createOthers();
+        context.writing(() -> {
+            made.forEach(f -> f.write(laterValues.get(f.field().name())));
+            if (others != null) {
+                others.write(lastWritten);
+                kept.clear(); // the table shows them now
+            }
+        });
+        laterValues.clear();
+        return true;
     }
 
     @Override
@@ -96,6 +151,12 @@ final class ObjectEditor extends FieldEditor {
                 map.put(f.field().name(), v);
             }
         }
+        for (Field f : later) {
+            Object v = laterValues.get(f.name());
+            if (v != null) {
+                map.put(f.name(), v);
+            }
+        }
         if (others != null && others.read() instanceof Map<?, ?> entries) {
             entries.forEach((k, v) -> map.put((String) k, v));
         }
@@ -111,8 +172,15 @@ final class ObjectEditor extends FieldEditor {
         foreign = v == null || v instanceof Map<?, ?> ? null : v;
         givenEmpty = v instanceof Map<?, ?> given && given.isEmpty();
         Map<?, ?> map = v instanceof Map<?, ?> m ? m : Map.of();
+        lastWritten = map;
         for (FieldEditor f : fields) {
             f.write(map.get(f.field().name()));
+        }
+        laterValues.clear();
+        for (Field f : later) {
+            if (map.get(f.name()) != null) {
+                laterValues.put(f.name(), map.get(f.name()));
+            }
         }
         if (others != null) {
             others.write(map);
@@ -120,7 +188,7 @@ final class ObjectEditor extends FieldEditor {
         kept = new LinkedHashMap<>();
         if (others == null && keepsOthers) {
             map.forEach((k, value) -> {
-                if (fields.stream().noneMatch(f -> f.field().name().equals(k))) {
+                if (!showsField(String.valueOf(k))) {
                     kept.put(String.valueOf(k), value);
                 }
             });
