@@ -42,7 +42,7 @@ class FormInTwoStepsTest {
     void valuesWrittenBeforeTheLaterFieldsExistAreReadBackAndThenShownInThem() throws Exception {
         ParameterSchema schema = new KvmRelease().load().input(KvmRelease.DEFAULT).orElseThrow();
         assertTrue(schema.root().properties().size() > FormTestAccess.firstScreen(), "the kvm form has fields for later");
-        shell = Gui.shell("two steps", 900, 700);
+        shell = Gui.shell("two steps", 900, 880);
         shell.setLayout(new FillLayout());
         ParameterForm form = new ParameterForm(shell, schema);
         assertTrue(labelled("RAM size"), "the first fields are made at once");
@@ -59,6 +59,7 @@ class FormInTwoStepsTest {
         assertTrue(((Button) form.controlAt("/wipe-disk-ondestroy").orElseThrow()).getSelection(), "showing what was written");
         assertEquals(given.asMap(), form.parameters().asMap(), "and read back from it");
         assertTrue(form.valid().getValue());
+        Gui.save(shell, "form-two-steps");
     }
 
     @Test
