@@ -50,7 +50,8 @@ class FrontendServerTest {
         vncB = new EchoVncServer("b");
         identity = TlsIdentity.generate("localhost", Instant.now());
         client = new TlsClient(identity);
-        frontend = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.of(0), 64, PER_CLIENT, 2, 2), identity);
+        frontend = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.of(0), 64, PER_CLIENT, 2, 2,
+                ServerSettings.DEFAULT_MAX_REQUESTS_PER_SECOND_PER_CLIENT), identity);
         frontend.routes(List.of(route("vma", vncA), route("vmb", vncB)));
     }
 
@@ -140,7 +141,8 @@ class FrontendServerTest {
 
     @Test
     void oneClientCannotTakeAllOfAnEntrysConsoles() throws Exception {
-        try (FrontendServer shared = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.empty(), 64, PER_CLIENT, 4, 1),
+        try (FrontendServer shared = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.empty(), 64, PER_CLIENT, 4, 1,
+                ServerSettings.DEFAULT_MAX_REQUESTS_PER_SECOND_PER_CLIENT),
                 identity)) {
             shared.routes(List.of(route("vma", vncA)));
             try (Console first = Console.open(client, shared.port(), "vma", null)) {
@@ -240,6 +242,31 @@ class FrontendServerTest {
                 return false;
             }
         }, "once it lets go, it is served again");
+    }
+
+    @Test
+    void aClientPastItsRequestRateIsAnswered429WhileAnotherIsServed() throws Exception {
+        int rate = 10; // a burst of 40 requests, then 10 a second
+        try (FrontendServer limited = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.empty())
+                .withMaxRequestsPerSecondPerClient(rate), identity)) {
+            limited.routes(List.of(route("vma", vncA)));
+            int served = 0;
+            int refused = 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < 120; i++) {
+                int status = client.get(limited.port(), "/vma/", "localhost").status();
+                served += status == 200 ? 1 : 0;
+                refused += status == 429 ? 1 : 0;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(120, served + refused, "every answer is 200 or 429");
+            assertTrue(served >= rate * ServerSettings.BURST_SECONDS, "the burst is served: " + served);
+            assertTrue(served <= 2 * rate * ServerSettings.BURST_SECONDS + rate * (seconds + 1),
+                    served + " served in " + seconds + " s: about the burst and the rate, no more");
+            assertTrue(refused > 0, "120 requests in " + seconds + " s are beyond the rate");
+            // another client address (all of 127/8 is this machine) is not held back by the first
+            assertEquals(200, client.get(limited.port(), "/vma/", "localhost", java.net.InetAddress.getByName("127.0.0.2")).status());
+        }
     }
 
     @Test

@@ -45,6 +45,14 @@ final class TlsClient {
         return send(port, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
 
+    /** A GET from another address of this machine ({@code 127.0.0.2}): another client, to the server. */
+    Answer get(int port, String path, String host, java.net.InetAddress from) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(java.net.InetAddress.getByName("127.0.0.1"),
+                port, from, 0)) {
+            return exchange(socket, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        }
+    }
+
     Answer send(int port, String request) throws IOException {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             return exchange(socket, request);

@@ -3,11 +3,13 @@ package org.kvmstudio.frontend.server;
 import java.io.IOException;
 import java.net.BindException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -16,6 +18,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.DoSHandler;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -35,6 +38,8 @@ public final class FrontendServer implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 8 * 1024;
     /** A console request carries no body. */
     static final long MAX_BODY_BYTES = 1024;
+    /** Client addresses whose request rate is followed at once; beyond, requests of new ones are refused (429). */
+    static final int MAX_TRACKED_CLIENTS = 10_000;
     static final long HTTP_IDLE_MILLIS = 30_000;
 
     private final ServerSettings settings;
@@ -113,7 +118,16 @@ public final class FrontendServer implements AutoCloseable {
         FrontendHandler handler = new FrontendHandler(settings, https::getLocalPort, routes, new WebSocketMappings(components), client);
         SizeLimitHandler limit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
         limit.setHandler(handler);
-        server.setHandler(limit);
+        int rate = settings.maxRequestsPerSecondPerClient();
+        if (rate > 0) {
+            // a client past its rate is answered 429 at once, before any work, so that it cannot keep the
+            // others waiting however many requests it sends on its connections
+            server.setHandler(new DoSHandler(limit, DoSHandler.ID_FROM_REMOTE_ADDRESS,
+                    new DoSHandler.LeakingBucketTrackerFactory(rate, rate * ServerSettings.BURST_SECONDS, Duration.ofSeconds(30)),
+                    new DoSHandler.StatusRejectHandler(HttpStatus.TOO_MANY_REQUESTS_429), MAX_TRACKED_CLIENTS));
+        } else {
+            server.setHandler(limit);
+        }
     }
 
     /**

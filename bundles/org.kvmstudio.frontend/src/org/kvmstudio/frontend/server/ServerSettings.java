@@ -14,14 +14,20 @@ import java.util.OptionalInt;
  * @param maxConnectionsPerClient network connections open at once from one client address
  * @param maxConsoles             websockets open at once to one entry
  * @param maxConsolesPerClient    websockets open at once to one entry from one client address
+ * @param maxRequestsPerSecondPerClient requests one client address may send per second, on average over
+ *                                a burst of {@value #BURST_SECONDS} seconds' worth (a console page loads about
+ *                                fifty files at once); 0 for no limit
  */
 public record ServerSettings(String domain, int port, OptionalInt redirectPort, int maxConnections, int maxConnectionsPerClient,
-        int maxConsoles, int maxConsolesPerClient) {
+        int maxConsoles, int maxConsolesPerClient, int maxRequestsPerSecondPerClient) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
     public static final int DEFAULT_MAX_CONSOLES = 16;
     public static final int DEFAULT_MAX_CONSOLES_PER_CLIENT = 4;
+    public static final int DEFAULT_MAX_REQUESTS_PER_SECOND_PER_CLIENT = 50;
+    /** How many seconds' worth of requests a client may send at once before its rate counts. */
+    public static final int BURST_SECONDS = 4;
 
     public ServerSettings {
         domain = asciiDomain(domain);
@@ -30,14 +36,21 @@ public record ServerSettings(String domain, int port, OptionalInt redirectPort, 
         if (redirectPort.isPresent() && redirectPort.getAsInt() == port && port != 0) {
             throw new IllegalArgumentException("the HTTP redirection port cannot be the HTTPS port " + port);
         }
-        if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxConsoles < 1 || maxConsolesPerClient < 1) {
+        if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxConsoles < 1 || maxConsolesPerClient < 1
+                || maxRequestsPerSecondPerClient < 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
 
     public ServerSettings(String domain, int port, OptionalInt redirectPort) {
         this(domain, port, redirectPort, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_MAX_CONSOLES,
-                DEFAULT_MAX_CONSOLES_PER_CLIENT);
+                DEFAULT_MAX_CONSOLES_PER_CLIENT, DEFAULT_MAX_REQUESTS_PER_SECOND_PER_CLIENT);
+    }
+
+    /** These settings with another request rate per client ({@code 0}: none). */
+    public ServerSettings withMaxRequestsPerSecondPerClient(int rate) {
+        return new ServerSettings(domain, port, redirectPort, maxConnections, maxConnectionsPerClient, maxConsoles,
+                maxConsolesPerClient, rate);
     }
 
     /** The domain as it appears in Host headers and certificates: IDNA ASCII, lower case. */
