@@ -276,7 +276,8 @@ class InputSecretsTest {
             assertEquals(deployed.revision(), still.revision(), "the file holds the revision before");
             assertEquals(KEY, engine.allParameters(still).get("ssl_key").orElseThrow(),
                     "the key that goes with the certificate the file holds, not the one never filed");
-            engine.request(still.request().withState(org.kvmstudio.model.RequestedState.STOPPED)); // the mask sent back
+            // a new revision that sends the mask back (what Stop does) keeps the filed key, not the unfiled one
+            engine.request(still.request().withState(org.kvmstudio.model.RequestedState.STOPPED));
             engine.process(new NullProgressMonitor());
             assertEquals(KEY, provisioner.calls.get(provisioner.calls.size() - 1).parameters().get("ssl_key").orElseThrow());
             assertFalse(state(engine.instance("myfrontend").orElseThrow()).contains("other-4412"), "the unfiled key is dropped");
@@ -291,5 +292,20 @@ class InputSecretsTest {
                         "no private state, and no key, is left for a partition that was never filed");
             }
         }
+    }
+
+    @Test
+    void secretsKeptByNameAloneAreReadAsThoseOfTheRevisionOnFile() throws Exception {
+        Partition p = fx.engine.request(frontend(KEY));
+        // as the first version of the private state held them: by name, no revision
+        String legacy = "{\"format\": 1, \"state\": {\"parameter-secrets\": {\"ssl_key\": \""
+                + OTHER_KEY.replace("\n", "\\n") + "\"}}}";
+        Files.writeString(dir.resolve("state").resolve(p.id()).resolve("state.json"), legacy);
+        fx.restart();
+        assertEquals(OTHER_KEY, fx.engine.allParameters(partition()).get("ssl_key").orElseThrow());
+        fx.engine.process(new NullProgressMonitor());
+        assertEquals(OTHER_KEY, provisioner.calls.get(provisioner.calls.size() - 1).parameters().get("ssl_key").orElseThrow(),
+                "not lost at the next write of the partition");
+        assertEquals(OTHER_KEY, fx.engine.allParameters(partition()).get("ssl_key").orElseThrow());
     }
 }

@@ -44,7 +44,9 @@ final class InputSecrets {
     Partition kept(Partition p, Set<String> names) {
         try {
             NavigableMap<Long, Parameters> stored = stored(p);
-            Parameters before = upTo(stored, p.revision());
+            // a mask keeps what the revision on file has: not what a revision whose file was never written left
+            long filed = store.partition(p.id()).map(Partition::revision).orElse(p.revision());
+            Parameters before = upTo(stored, Math.min(filed, p.revision()));
             Map<String, Object> secrets = new LinkedHashMap<>();
             Map<String, Object> written = new LinkedHashMap<>(p.parameters().asMap());
             written.forEach((name, value) -> {
@@ -55,13 +57,11 @@ final class InputSecrets {
                 }
             });
             secrets.keySet().forEach(name -> written.put(name, Secrets.MASK));
-            // this revision's values, and the previous revision's until this one is deployed (a deployment
-            // of it may still read them); later ones were never written to the file
+            // this revision's values, and those of every revision since the one on the host (a deployment of
+            // any of them may still read them, or quote them in an error); later ones never reached the file
             NavigableMap<Long, Parameters> next = new TreeMap<>();
-            Map.Entry<Long, Parameters> previous = stored.lowerEntry(p.revision());
-            if (previous != null && p.appliedRevision() < p.revision()) {
-                next.put(previous.getKey(), previous.getValue());
-            }
+            Long deployed = stored.floorKey(p.appliedRevision());
+            stored.subMap(deployed == null ? Long.MIN_VALUE : deployed, true, p.revision(), false).forEach(next::put);
             next.put(p.revision(), Parameters.of(secrets));
             if (!next.equals(stored)) {
                 boolean none = next.values().stream().allMatch(Parameters::isEmpty);
@@ -155,18 +155,40 @@ final class InputSecrets {
         return e == null ? Parameters.EMPTY : e.getValue();
     }
 
-    /** The kept values by revision; what is not such an entry (a hand-edited file) is skipped. */
+    /**
+     * The kept values by revision; what is not such an entry (a hand-edited file) is skipped. Values
+     * kept by name alone (as the first version of this class did) are taken for the partition's revision.
+     */
     @SuppressWarnings("unchecked")
     private NavigableMap<Long, Parameters> stored(Partition p) throws IOException {
         NavigableMap<Long, Parameters> byRevision = new TreeMap<>();
         Object kept = store.state(p.id()).get(KEY).orElse(null);
         if (kept instanceof Map<?, ?> map) {
-            map.forEach((revision, values) -> {
-                if (revision instanceof String r && r.matches("[0-9]{1,18}") && values instanceof Map<?, ?> v) {
+            Map<String, Object> byName = new LinkedHashMap<>();
+            map.forEach((key, values) -> {
+                if (key instanceof String r && r.matches("[0-9]{1,18}") && values instanceof Map<?, ?> v) {
                     byRevision.put(Long.parseLong(r), Parameters.of((Map<String, Object>) v));
+                } else if (key instanceof String name && !(values instanceof Map<?, ?>)) {
+                    byName.put(name, values);
                 }
             });
+            if (!byName.isEmpty()) {
+                byRevision.merge(p.revision(), Parameters.of(byName), Parameters::merge);
+            }
         }
         return byRevision;
+    }
+
+    /** Forgets what {@code p} kept: a partition that was never filed. Its directory goes too if nothing else is in it. */
+    void forget(Partition p) throws IOException {
+        org.kvmstudio.workspace.PartitionState state = store.state(p.id());
+        state.put(KEY, null);
+        if (state.values().isEmpty()) {
+            try (var files = java.nio.file.Files.list(state.directory())) {
+                if (files.allMatch(f -> f.getFileName().toString().equals("state.json"))) {
+                    state.delete();
+                }
+            }
+        }
     }
 }

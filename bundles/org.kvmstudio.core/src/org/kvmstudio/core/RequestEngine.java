@@ -1000,7 +1000,7 @@ public final class RequestEngine {
 
     private void forgetState(Partition p) {
         try {
-            store.state(p.id()).delete();
+            inputSecrets.forget(p); // only its secrets: an adopted partition's directory may hold what its orphan left
         } catch (IOException e) {
             System.getLogger(RequestEngine.class.getName()).log(System.Logger.Level.WARNING,
                     "the private state of " + p.id() + ", never filed, could not be removed: " + e.getMessage());

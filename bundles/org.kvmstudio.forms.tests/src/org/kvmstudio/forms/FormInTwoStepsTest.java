@@ -79,4 +79,56 @@ class FormInTwoStepsTest {
         assertTrue(Gui.redPixels(Gui.screenshot(form.controlAt("/nat-rules").orElseThrow(), 16)) > 10,
                 "the field that came later is decorated");
     }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    /** Twelve declared fields, and entries named like {@code disk-*} that the form shows in a table. */
+    private ParameterSchema withEntries() throws Exception {
+        StringBuilder properties = new StringBuilder();
+        for (int i = 1; i <= 12; i++) {
+            properties.append(i == 1 ? "" : ", ").append("\"field").append(i).append("\": {\"type\": \"string\"}");
+        }
+        java.nio.file.Files.writeString(dir.resolve("input.json"), "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", "
+                + "\"type\": \"object\", \"properties\": {" + properties + "}, "
+                + "\"patternProperties\": {\"^disk-[a-z]+$\": {\"type\": \"string\"}}, \"additionalProperties\": false}");
+        return new org.kvmstudio.schema.ReleaseLoader(org.kvmstudio.schema.SchemaSource.directory(dir)).loadSchema("input.json");
+    }
+
+    @Test
+    void entriesOfARootTableWrittenBeforeItExistsAreShownInItAndNotTwice() throws Exception {
+        ParameterSchema schema = withEntries();
+        shell = Gui.shell("two steps", 900, 700);
+        shell.setLayout(new FillLayout());
+        ParameterForm form = new ParameterForm(shell, schema);
+        int[] changes = {0};
+        form.addChangeListener(() -> changes[0]++);
+        Parameters given = Parameters.of(Map.of("field1", "a", "field12", "l", "disk-data", "/dev/vdb"));
+        form.setParameters(given);
+        assertEquals(given.asMap(), form.parameters().asMap(), "the entry and the later field are read back before they exist");
+        // an edit in the JSON tab before the later fields exist
+        form.jsonText().setText("{\"field1\": \"a\", \"field12\": \"L\", \"disk-data\": \"/dev/vdc\"}");
+        Parameters edited = Parameters.of(Map.of("field1", "a", "field12", "L", "disk-data", "/dev/vdc"));
+        assertEquals(edited.asMap(), form.parameters().asMap());
+        int before = changes[0];
+
+        shell.open();
+        Gui.pump(100);
+        assertTrue(labelled("field12"), "made after the first paint");
+        assertEquals(edited.asMap(), form.parameters().asMap(), "the table holds the entry once, the field its value");
+        assertEquals("L", ((org.eclipse.swt.widgets.Text) form.controlAt("/field12").orElseThrow()).getText());
+        assertEquals(before, changes[0], "making the later fields changes nothing a listener must hear of");
+        assertTrue(form.valid().getValue(), form.problems().getValue().toString());
+        assertTrue(form.jsonText().getText().contains("/dev/vdc"));
+    }
+
+    @Test
+    void aFormClosedBeforeItsLaterFieldsAreMadeMakesNone() throws Exception {
+        shell = Gui.shell("two steps", 900, 700);
+        shell.setLayout(new FillLayout());
+        ParameterForm form = new ParameterForm(shell, withEntries());
+        form.control().dispose();
+        Gui.pump(100); // the pending step finds the form gone and does nothing (an SWTException would fail the pump)
+        assertTrue(form.control().isDisposed());
+    }
 }

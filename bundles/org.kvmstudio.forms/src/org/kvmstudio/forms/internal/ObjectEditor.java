@@ -61,7 +61,7 @@ final class ObjectEditor extends FieldEditor {
 
     /** Whether one of this object's fields (or its table of entries) shows {@code name}. */
     boolean shows(String name) {
-        return showsField(name) || others != null || !later.isEmpty() && !field.patternProperties().isEmpty();
+        return showsField(name) || others != null;
     }
 
     private boolean showsField(String name) {

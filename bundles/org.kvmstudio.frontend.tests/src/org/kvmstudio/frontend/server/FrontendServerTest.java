@@ -246,27 +246,46 @@ class FrontendServerTest {
 
     @Test
     void aClientPastItsRequestRateIsAnswered429WhileAnotherIsServed() throws Exception {
-        int rate = 10; // a burst of 40 requests, then 10 a second
+        int rate = 5;
+        int burst = rate * ServerSettings.BURST_SECONDS;
         try (FrontendServer limited = FrontendServer.start(new ServerSettings("localhost", 0, OptionalInt.empty())
                 .withMaxRequestsPerSecondPerClient(rate), identity)) {
             limited.routes(List.of(route("vma", vncA)));
             int served = 0;
-            int refused = 0;
+            TlsClient.Answer refusal = null;
             long start = System.nanoTime();
-            for (int i = 0; i < 120; i++) {
-                int status = client.get(limited.port(), "/vma/", "localhost").status();
-                served += status == 200 ? 1 : 0;
-                refused += status == 429 ? 1 : 0;
+            for (int i = 0; i < burst + 40; i++) {
+                TlsClient.Answer a = client.get(limited.port(), "/vma/", "localhost");
+                assertTrue(a.status() == 200 || a.status() == 429, "200 or 429, not " + a.status());
+                served += a.status() == 200 ? 1 : 0;
+                refusal = a.status() == 429 ? a : refusal;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertEquals(120, served + refused, "every answer is 200 or 429");
-            assertTrue(served >= rate * ServerSettings.BURST_SECONDS, "the burst is served: " + served);
-            assertTrue(served <= 2 * rate * ServerSettings.BURST_SECONDS + rate * (seconds + 1),
-                    served + " served in " + seconds + " s: about the burst and the rate, no more");
-            assertTrue(refused > 0, "120 requests in " + seconds + " s are beyond the rate");
+            // Jetty's leaking bucket lets a burst of one less than its size through, then one request per drip
+            assertTrue(served >= burst - 1, "the burst is served: " + served);
+            assertTrue(served <= burst + rate * seconds + 1, served + " served in " + seconds + " s: the burst and the rate, no more");
+            assertTrue(refusal != null, (burst + 40) + " requests in " + seconds + " s are beyond the rate");
+            assertEquals("1", refusal.header("Retry-After"));
+            assertTrue(refusal.header("Content-Type").startsWith("text/plain"), "our plain answer, not an HTML page");
+            assertTrue(refusal.header("Content-Security-Policy") != null, "with the headers of every other answer");
+
             // another client address (all of 127/8 is this machine) is not held back by the first
             assertEquals(200, client.get(limited.port(), "/vma/", "localhost", java.net.InetAddress.getByName("127.0.0.2")).status());
+            // and the first is served again once it pauses
+            Thread.sleep(3 * 1000 / rate);
+            assertEquals(200, client.get(limited.port(), "/vma/", "localhost").status());
         }
+    }
+
+    @Test
+    void anIpv6ClientCountsByItsSlash64() throws Exception {
+        assertEquals(clientOf("2001:db8:1:2::1"), clientOf("2001:db8:1:2:ffff:ffff:ffff:fffe"), "one /64, one client");
+        assertTrue(!clientOf("2001:db8:1:2::1").equals(clientOf("2001:db8:1:3::1")), "another /64, another client");
+        assertEquals("192.0.2.7", clientOf("192.0.2.7"));
+    }
+
+    private static String clientOf(String literal) throws IOException {
+        return FrontendServer.clientOf(new java.net.InetSocketAddress(java.net.InetAddress.getByName(literal), 4443));
     }
 
     @Test

@@ -188,6 +188,17 @@ final class FrontendHandler extends Handler.Abstract {
         return host == null ? "" : host.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * What a client past its request rate is answered: plain text with the same headers as every other
+     * answer, and when to come back. (Jetty's own rejection would be an HTML error page.)
+     */
+    static final Request.Handler TOO_MANY_REQUESTS = (request, response, callback) -> {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        return send(response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "text/plain; charset=utf-8",
+                "too many requests from your address: wait a moment\n".getBytes(StandardCharsets.UTF_8),
+                HttpMethod.HEAD.is(request.getMethod()));
+    };
+
     private static boolean notFound(Response response, Callback callback) {
         return send(response, callback, HttpStatus.NOT_FOUND_404, "text/plain; charset=utf-8", NOT_FOUND, false);
     }

@@ -2,18 +2,20 @@ package org.kvmstudio.frontend.server;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -38,7 +40,11 @@ public final class FrontendServer implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 8 * 1024;
     /** A console request carries no body. */
     static final long MAX_BODY_BYTES = 1024;
-    /** Client addresses whose request rate is followed at once; beyond, requests of new ones are refused (429). */
+    /**
+     * Clients whose request rate is followed at once. Beyond, Jetty lets new clients through unlimited
+     * (refusing them would lock everyone out once an attacker holds the table); their connections are
+     * still limited.
+     */
     static final int MAX_TRACKED_CLIENTS = 10_000;
     static final long HTTP_IDLE_MILLIS = 30_000;
 
@@ -122,12 +128,28 @@ public final class FrontendServer implements AutoCloseable {
         if (rate > 0) {
             // a client past its rate is answered 429 at once, before any work, so that it cannot keep the
             // others waiting however many requests it sends on its connections
-            server.setHandler(new DoSHandler(limit, DoSHandler.ID_FROM_REMOTE_ADDRESS,
+            server.setHandler(new DoSHandler(limit, FrontendServer::clientOf,
                     new DoSHandler.LeakingBucketTrackerFactory(rate, rate * ServerSettings.BURST_SECONDS, Duration.ofSeconds(30)),
-                    new DoSHandler.StatusRejectHandler(HttpStatus.TOO_MANY_REQUESTS_429), MAX_TRACKED_CLIENTS));
+                    FrontendHandler.TOO_MANY_REQUESTS, MAX_TRACKED_CLIENTS));
         } else {
             server.setHandler(limit);
         }
+    }
+
+    /**
+     * Who a request's rate counts against: its IPv4 address, or the /64 network of its IPv6 address (one
+     * host commonly has a whole /64, and could otherwise take a new address for every request).
+     */
+    static String clientOf(Request request) {
+        return clientOf(request.getConnectionMetaData().getRemoteSocketAddress());
+    }
+
+    static String clientOf(java.net.SocketAddress from) {
+        if (from instanceof InetSocketAddress remote && remote.getAddress() != null) {
+            byte[] address = remote.getAddress().getAddress();
+            return address.length == 16 ? HexFormat.of().formatHex(address, 0, 8) + "::/64" : remote.getAddress().getHostAddress();
+        }
+        return String.valueOf(from);
     }
 
     /**

@@ -14,9 +14,10 @@ import java.util.OptionalInt;
  * @param maxConnectionsPerClient network connections open at once from one client address
  * @param maxConsoles             websockets open at once to one entry
  * @param maxConsolesPerClient    websockets open at once to one entry from one client address
- * @param maxRequestsPerSecondPerClient requests one client address may send per second, on average over
- *                                a burst of {@value #BURST_SECONDS} seconds' worth (a console page loads about
- *                                fifty files at once); 0 for no limit
+ * @param maxRequestsPerSecondPerClient requests one client (an IPv4 address, an IPv6 /64) may send per
+ *                                second once it has sent a burst of {@value #BURST_SECONDS} seconds' worth (a
+ *                                console page loads about sixty files, and may be reloaded); a client that goes
+ *                                on faster is refused until it pauses; 0 for no limit
  */
 public record ServerSettings(String domain, int port, OptionalInt redirectPort, int maxConnections, int maxConnectionsPerClient,
         int maxConsoles, int maxConsolesPerClient, int maxRequestsPerSecondPerClient) {
@@ -27,7 +28,7 @@ public record ServerSettings(String domain, int port, OptionalInt redirectPort, 
     public static final int DEFAULT_MAX_CONSOLES_PER_CLIENT = 4;
     public static final int DEFAULT_MAX_REQUESTS_PER_SECOND_PER_CLIENT = 50;
     /** How many seconds' worth of requests a client may send at once before its rate counts. */
-    public static final int BURST_SECONDS = 4;
+    public static final int BURST_SECONDS = 12;
 
     public ServerSettings {
         domain = asciiDomain(domain);
