@@ -42,8 +42,6 @@ import org.kvmstudio.model.RequestedState;
 import org.kvmstudio.model.Status;
 import org.kvmstudio.model.UnknownInstanceException;
 import org.kvmstudio.release.kvm.KvmRelease;
-import org.kvmstudio.workspace.PartitionState;
-import org.kvmstudio.workspace.PartitionStore;
 import org.kvmstudio.workspace.Workspace;
 
 /** What the engine gives a real backend: placement, state, ports, observations, retries, slaves' outcomes. */
@@ -94,33 +92,12 @@ class EngineForBackendsTest {
      * A store that "crashes" at its {@code n}-th write: that write and every later one fail, as if the
      * process had died there. What was written before stays, as on disk.
      */
-    private static final class CrashingStore implements PartitionStore {
-        private final Workspace workspace;
+    private static final class CrashingStore extends WorkspaceStore {
         private final AtomicInteger writesLeft;
 
         CrashingStore(Workspace workspace, int crashAt) {
-            this.workspace = workspace;
+            super(workspace);
             this.writesLeft = new AtomicInteger(crashAt);
-        }
-
-        @Override
-        public Path directory() {
-            return workspace.directory();
-        }
-
-        @Override
-        public String id() {
-            return workspace.id();
-        }
-
-        @Override
-        public List<Partition> partitions() {
-            return workspace.partitions();
-        }
-
-        @Override
-        public Optional<Partition> partition(String id) {
-            return workspace.partition(id);
         }
 
         @Override
@@ -128,7 +105,7 @@ class EngineForBackendsTest {
             if (writesLeft.decrementAndGet() < 0) {
                 throw new IOException("crashed before writing " + partition.reference());
             }
-            workspace.save(partition);
+            super.save(partition);
         }
 
         @Override
@@ -136,17 +113,7 @@ class EngineForBackendsTest {
             if (writesLeft.decrementAndGet() < 0) {
                 throw new IOException("crashed before deleting " + id);
             }
-            workspace.deletePartition(id);
-        }
-
-        @Override
-        public String nextInstanceGuid() throws IOException {
-            return workspace.nextInstanceGuid();
-        }
-
-        @Override
-        public PartitionState state(String id) {
-            return workspace.state(id);
+            super.deletePartition(id);
         }
     }
 

@@ -203,32 +203,11 @@ class InputSecretsTest {
     }
 
     /** A store whose partition files cannot be written while {@code failing} is set (a full disk), its private state can. */
-    private static final class FailingStore implements org.kvmstudio.workspace.PartitionStore {
-        private final org.kvmstudio.workspace.Workspace workspace;
+    private static final class FailingStore extends WorkspaceStore {
         boolean failing;
 
         FailingStore(org.kvmstudio.workspace.Workspace workspace) {
-            this.workspace = workspace;
-        }
-
-        @Override
-        public Path directory() {
-            return workspace.directory();
-        }
-
-        @Override
-        public String id() {
-            return workspace.id();
-        }
-
-        @Override
-        public List<Partition> partitions() {
-            return workspace.partitions();
-        }
-
-        @Override
-        public java.util.Optional<Partition> partition(String id) {
-            return workspace.partition(id);
+            super(workspace);
         }
 
         @Override
@@ -236,22 +215,7 @@ class InputSecretsTest {
             if (failing) {
                 throw new java.io.IOException("no space left on device");
             }
-            workspace.save(partition);
-        }
-
-        @Override
-        public void deletePartition(String id) throws java.io.IOException {
-            workspace.deletePartition(id);
-        }
-
-        @Override
-        public String nextInstanceGuid() throws java.io.IOException {
-            return workspace.nextInstanceGuid();
-        }
-
-        @Override
-        public org.kvmstudio.workspace.PartitionState state(String id) {
-            return workspace.state(id);
+            super.save(partition);
         }
     }
 
