@@ -2,6 +2,7 @@ package org.kvmstudio.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.ParameterProblem;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
+import org.kvmstudio.workspace.PartitionState;
 import org.kvmstudio.workspace.PartitionStore;
 
 /**
@@ -181,10 +183,10 @@ final class InputSecrets {
 
     /** Forgets what {@code p} kept: a partition that was never filed. Its directory goes too if nothing else is in it. */
     void forget(Partition p) throws IOException {
-        org.kvmstudio.workspace.PartitionState state = store.state(p.id());
+        PartitionState state = store.state(p.id());
         state.put(KEY, null);
         if (state.values().isEmpty()) {
-            try (var files = java.nio.file.Files.list(state.directory())) {
+            try (var files = Files.list(state.directory())) {
                 if (files.allMatch(f -> f.getFileName().toString().equals("state.json"))) {
                     state.delete();
                 }

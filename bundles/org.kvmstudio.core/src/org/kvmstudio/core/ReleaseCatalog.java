@@ -2,11 +2,14 @@ package org.kvmstudio.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.model.InvalidParametersException;
 import org.kvmstudio.model.InvalidRequestException;
+import org.kvmstudio.model.ParameterProblem;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.schema.LoadedRelease;
 import org.kvmstudio.schema.ParameterSchema;
@@ -56,10 +59,28 @@ public final class ReleaseCatalog {
      * @throws InvalidRequestException when the release or type does not exist
      */
     public Parameters checkedParameters(String uri, String softwareType, boolean shared, Parameters parameters) {
+        return checkedParameters(uri, softwareType, shared, parameters, problem -> false);
+    }
+
+    /** {@link #checkedParameters(String, String, boolean, Parameters)}, but for the problems {@code excused} lets pass. */
+    public Parameters checkedParameters(String uri, String softwareType, boolean shared, Parameters parameters,
+            Predicate<ParameterProblem> excused) {
         ParameterSchema schema = release(uri).inputFor(softwareType, shared);
         Parameters canonical = schema.canonicalize(parameters);
-        schema.check("invalid parameters for " + (shared ? "shared " : "") + "software type " + Excerpt.quoted(softwareType),
-                canonical);
+        List<ParameterProblem> problems = schema.validate(canonical).stream().filter(excused.negate()).toList();
+        if (!problems.isEmpty()) {
+            throw new InvalidParametersException("invalid parameters for " + (shared ? "shared " : "") + "software type "
+                    + Excerpt.quoted(softwareType), problems);
+        }
         return canonical;
+    }
+
+    /**
+     * The names of the type's secret top-level parameters, aliases included: kept out of partition files and templates.
+     *
+     * @throws InvalidRequestException when the release or type does not exist
+     */
+    public Set<String> secretNames(String uri, String softwareType, boolean shared) {
+        return Secrets.names(release(uri).inputFor(softwareType, shared));
     }
 }

@@ -42,6 +42,7 @@ import org.kvmstudio.model.Status;
 import org.kvmstudio.model.UnknownInstanceException;
 import org.kvmstudio.schema.LoadedRelease;
 import org.kvmstudio.schema.ParameterSchema;
+import org.kvmstudio.schema.SecretValues;
 import org.kvmstudio.workspace.PartitionState;
 import org.kvmstudio.workspace.PartitionStore;
 
@@ -251,17 +252,17 @@ public final class RequestEngine {
             Partition p = existing.orElseThrow(() -> new UnknownInstanceException("there is no instance '"
                     + request.reference() + "' to destroy"));
             return new Plan(Plan.Kind.DESTROY, p.request().withState(RequestedState.DESTROYED),
-                    Secrets.masked(effectiveParameters(p), secretNames(p)), Map.of(), p.host(), "", Optional.empty(), live(p));
+                    shown(p.request(), effectiveParameters(p)), Map.of(), p.host(), "", Optional.empty(), live(p));
         }
         existing.ifPresent(p -> checkSameKind(p, request));
-        Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), existing.orElse(null), requestedSecretNames(request))));
+        Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), existing.orElse(null), secretNames(request))));
         InstanceRequest wanted = request.withParameters(checked)
                 .withFilter(existing.map(p -> placement(p, request.filter())).orElse(request.filter()));
         Parameters effective = catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared())
                 .withDefaults(checked);
         Map<String, Plan.Change> changes = new java.util.TreeMap<>();
         Parameters before = existing.map(this::allParameters).orElse(Parameters.EMPTY);
-        Set<String> secretNames = Secrets.names(catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared()));
+        Set<String> secretNames = secretNames(request);
         Set<String> names = new java.util.TreeSet<>(before.names());
         names.addAll(checked.names());
         for (String name : names) {
@@ -297,7 +298,7 @@ public final class RequestEngine {
         Partition planned = hypothetical;
         Optional<String> definition = provisioner.flatMap(p -> p.preview(new Context(planned, effective, List.of())));
         // printed and shown: the plan masks secrets as the partition's file does
-        return new Plan(kind, wanted.withParameters(Secrets.masked(checked, secretNames)), Secrets.masked(effective, secretNames),
+        return new Plan(kind, wanted.withParameters(shown(request, checked)), shown(request, effective),
                 changes, planned.host(), hostNote, definition, existing.flatMap(this::live));
     }
 
@@ -334,7 +335,7 @@ public final class RequestEngine {
                 if (instance(request.reference()).isPresent()) {
                     throw new ConflictException("an instance '" + request.reference() + "' exists; adopt under another reference");
                 }
-                Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), null, requestedSecretNames(request))));
+                Parameters checked = checkedParameters(request.withParameters(inputSecrets.unmasked(request.parameters(), null, secretNames(request))));
                 Partition p = new Partition(instanceGuid, request.reference(), request.releaseUri(), request.softwareType(),
                         false, checked, request.state(), request.filter(), notReady("adopted; waiting to be deployed"),
                         Parameters.EMPTY, hostId, null, null, instanceGuid, 1, 0);
@@ -357,7 +358,7 @@ public final class RequestEngine {
                 throw new UnknownInstanceException("there is no instance '" + request.reference() + "' to destroy");
             }
             return create(request.withParameters(checkedParameters(request.withParameters(
-                    inputSecrets.unmasked(request.parameters(), null, requestedSecretNames(request))))), requester);
+                    inputSecrets.unmasked(request.parameters(), null, secretNames(request))))), requester);
         }
         Partition p = existing.get();
         checkSameKind(p, request);
@@ -372,7 +373,7 @@ public final class RequestEngine {
             return change(p, p.request().withState(RequestedState.DESTROYED));
         }
         // a mask sent back (the instance editor, what info printed) keeps the secret the instance has
-        Parameters unmasked = inputSecrets.unmasked(request.parameters(), p, requestedSecretNames(request));
+        Parameters unmasked = inputSecrets.unmasked(request.parameters(), p, secretNames(request));
         return change(p, request.withParameters(checkedParameters(request.withParameters(unmasked)))
                 .withFilter(placement(p, request.filter())));
     }
@@ -863,7 +864,7 @@ public final class RequestEngine {
         List<String> masked = new ArrayList<>(secrets.values(p));
         masked.addAll(inputSecrets.values(p));
         // and any still in clear (a file written before secrets were kept apart)
-        masked.addAll(Secrets.values(Secrets.only(p.parameters(), secretNames(p))));
+        masked.addAll(Secrets.values(Secrets.only(p.parameters(), secretNames(p.request()))));
         return Secrets.redact(message, masked);
     }
 
@@ -985,7 +986,7 @@ public final class RequestEngine {
      * events; returns it as written.
      */
     private synchronized Partition store(Partition p, InstanceEvent.Kind kind) {
-        Partition written = inputSecrets.kept(p, secretNames(p));
+        Partition written = inputSecrets.kept(p, secretNames(p.request()));
         try {
             store.save(written);
         } catch (IOException e) {
@@ -1007,18 +1008,29 @@ public final class RequestEngine {
         }
     }
 
-    /** The names of the secret parameters of the type {@code request} is for. */
-    private Set<String> requestedSecretNames(InstanceRequest request) {
-        return Secrets.names(catalog.release(request.releaseUri()).inputFor(request.softwareType(), request.shared()));
-    }
 
-    /** The names of {@code p}'s secret parameters as its schema says; none when its schema cannot be loaded. */
-    private Set<String> secretNames(Partition p) {
+    /**
+     * The names of the secret parameters of the type {@code request} is for; none when its schema cannot
+     * be loaded (a request for it is then refused for that reason, a partition of it keeps what it has).
+     */
+    private Set<String> secretNames(InstanceRequest request) {
         try {
-            return Secrets.names(catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()));
+            return catalog.secretNames(request.releaseUri(), request.softwareType(), request.shared());
         } catch (InvalidRequestException unknown) {
             return Set.of();
         }
+    }
+
+    /** {@code parameters} of a request for {@code kind}'s type as a plan shows them: secrets masked, however deep. */
+    @SuppressWarnings("unchecked")
+    private Parameters shown(InstanceRequest kind, Parameters parameters) {
+        ParameterSchema schema;
+        try {
+            schema = catalog.release(kind.releaseUri()).inputFor(kind.softwareType(), kind.shared());
+        } catch (InvalidRequestException unknown) {
+            schema = null; // masked by their names alone
+        }
+        return Parameters.of((Map<String, Object>) SecretValues.mask(schema, parameters.asMap(), Secrets.MASK));
     }
 
     private synchronized void delete(String id) {

@@ -55,13 +55,6 @@ final class Secrets {
         return Parameters.of(kept);
     }
 
-    /** {@code parameters} with {@link #MASK} as the value of each of {@code names} they hold. */
-    static Parameters masked(Parameters parameters, Set<String> names) {
-        Map<String, Object> shown = new LinkedHashMap<>(parameters.asMap());
-        shown.replaceAll((k, v) -> names.contains(k) ? MASK : v);
-        return Parameters.of(shown);
-    }
-
     /** The string values of {@code parameters} worth masking. */
     static List<String> values(Parameters parameters) {
         return parameters.asMap().values().stream().filter(v -> v instanceof String s && s.length() >= SHORTEST_MASKED)

@@ -5,6 +5,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.kvmstudio.model.Excerpt;
 import org.kvmstudio.input.InputFileException;
@@ -17,6 +19,7 @@ import org.kvmstudio.model.UnknownInstanceException;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.Template;
+import org.kvmstudio.schema.ParameterSchema;
 import org.kvmstudio.workspace.AtomicFiles;
 import org.kvmstudio.workspace.Workspace;
 import org.kvmstudio.workspace.WorkspaceFormatException;
@@ -115,10 +118,10 @@ public final class TemplateService {
     }
 
     /** The names of the secret parameters {@code t} holds, which saving it leaves out. */
-    public java.util.Set<String> secretsOf(Template t) {
-        java.util.Set<String> held = new java.util.TreeSet<>(
+    public Set<String> secretsOf(Template t) {
+        Set<String> held = new TreeSet<>(
                 catalog.canonical(t.releaseUri(), t.softwareType(), t.shared(), t.parameters()).names());
-        held.retainAll(Secrets.names(catalog.release(t.releaseUri()).inputFor(t.softwareType(), t.shared())));
+        held.retainAll(catalog.secretNames(t.releaseUri(), t.softwareType(), t.shared()));
         return held;
     }
 
@@ -127,17 +130,12 @@ public final class TemplateService {
      * never holds one (one saved with a certificate lacks its key), and applying it asks for it.
      */
     private Template checked(Template t) {
-        org.kvmstudio.schema.ParameterSchema schema = catalog.release(t.releaseUri()).inputFor(t.softwareType(), t.shared());
-        java.util.Set<String> secrets = Secrets.names(schema);
-        Parameters canonical = schema.canonicalize(t.parameters());
-        java.util.List<org.kvmstudio.model.ParameterProblem> problems = schema.validate(canonical).stream()
-                .filter(p -> !(p.message().startsWith("is required") && secrets.contains(p.pointer().substring(Math.min(1, p.pointer().length())))))
-                .toList();
-        if (!problems.isEmpty()) {
-            throw new InvalidParametersException("invalid parameters for " + (t.shared() ? "shared " : "") + "software type "
-                    + Excerpt.quoted(t.softwareType()), problems);
-        }
-        return new Template(t.name(), t.description(), t.releaseUri(), t.softwareType(), t.shared(), Secrets.without(canonical, secrets));
+        ParameterSchema schema = catalog.release(t.releaseUri()).inputFor(t.softwareType(), t.shared());
+        Parameters canonical = catalog.checkedParameters(t.releaseUri(), t.softwareType(), t.shared(), t.parameters(),
+                problem -> problem.message().startsWith("is required") && problem.pointer().lastIndexOf('/') == 0
+                        && schema.secret(problem.pointer()));
+        return new Template(t.name(), t.description(), t.releaseUri(), t.softwareType(), t.shared(),
+                Secrets.without(canonical, catalog.secretNames(t.releaseUri(), t.softwareType(), t.shared())));
     }
 
     private Template require(String name) {

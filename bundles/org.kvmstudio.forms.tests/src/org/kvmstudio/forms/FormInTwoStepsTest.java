@@ -128,7 +128,7 @@ class FormInTwoStepsTest {
         shell.setLayout(new FillLayout());
         ParameterForm form = new ParameterForm(shell, withEntries());
         form.control().dispose();
-        Gui.pump(100); // the pending step finds the form gone and does nothing (an SWTException would fail the pump)
-        assertTrue(form.control().isDisposed());
+        // the pending step finds the form gone and makes nothing: making fields in it would throw out of the event loop
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> Gui.pump(100));
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.kvmstudio.model.Excerpt;
@@ -62,7 +63,7 @@ final class TemplateCommand implements Runnable {
             Studio studio = c.studio();
             KindOptions.Kind k = kind.resolve(c, studio, release);
             Template given = new Template(name, description, k.releaseUri(), k.softwareType(), k.shared(), k.parameters());
-            java.util.Set<String> secrets = studio.templates().secretsOf(given);
+            Set<String> secrets = studio.templates().secretsOf(given);
             Template saved = studio.templates().save(given);
             c.err().println("template '" + saved.name() + "' saved" + (secrets.isEmpty() ? ""
                     : "; secret parameters are not kept in templates, give them when applying it: " + String.join(", ", secrets)));

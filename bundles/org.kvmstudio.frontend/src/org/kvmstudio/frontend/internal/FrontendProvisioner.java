@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -237,7 +238,7 @@ final class FrontendProvisioner implements Provisioner {
         if (master.certificate().isEmpty()) {
             return "";
         }
-        java.time.Instant end = server.identity().chain().get(0).getNotAfter().toInstant();
+        Instant end = server.identity().chain().get(0).getNotAfter().toInstant();
         return clock.instant().plus(TlsIdentity.RENEW_BEFORE).isBefore(end) ? ""
                 : "its certificate (" + MasterParameters.CERTIFICATE + ") expires on " + end + ": request it with a new one";
     }

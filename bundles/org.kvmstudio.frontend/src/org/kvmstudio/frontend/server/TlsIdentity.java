@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -145,12 +146,9 @@ public final class TlsIdentity {
 
     /** Whether this is a certificate made by {@link #generate} for {@code domain} that is not due for renewal at {@code now}. */
     public boolean isCurrentFor(String domain, Instant now) {
-        X509Certificate leaf = chain.get(0);
         try {
-            boolean names = leaf.getSubjectAlternativeNames() != null && leaf.getSubjectAlternativeNames().stream()
-                    .anyMatch(n -> Integer.valueOf(GeneralName.dNSName).equals(n.get(0))
-                            && ServerSettings.asciiDomain(domain).equals(n.get(1)));
-            return names && now.plus(RENEW_BEFORE).isBefore(leaf.getNotAfter().toInstant());
+            return dnsNames().contains(ServerSettings.asciiDomain(domain))
+                    && now.plus(RENEW_BEFORE).isBefore(chain.get(0).getNotAfter().toInstant());
         } catch (CertificateParsingException e) {
             return false;
         }
@@ -163,13 +161,10 @@ public final class TlsIdentity {
      * @throws IllegalArgumentException naming what the certificate is for
      */
     public void checkCovers(String domain) {
-        String ascii = ServerSettings.asciiDomain(domain).toLowerCase(java.util.Locale.ROOT);
-        List<String> names = new ArrayList<>();
+        String ascii = ServerSettings.asciiDomain(domain);
+        List<String> names;
         try {
-            if (chain.get(0).getSubjectAlternativeNames() != null) {
-                chain.get(0).getSubjectAlternativeNames().stream().filter(n -> Integer.valueOf(GeneralName.dNSName).equals(n.get(0)))
-                        .forEach(n -> names.add(n.get(1).toString().toLowerCase(java.util.Locale.ROOT)));
-            }
+            names = dnsNames();
         } catch (CertificateParsingException e) {
             throw new IllegalArgumentException("the certificate's names cannot be read: " + e.getMessage(), e);
         }
@@ -182,6 +177,13 @@ public final class TlsIdentity {
         }
         throw new IllegalArgumentException("the certificate is for " + (names.isEmpty() ? "no DNS name" : String.join(", ", names))
                 + ", not for the frontend's domain " + ascii);
+    }
+
+    /** The DNS names of the leaf certificate, lower case (as {@link ServerSettings#asciiDomain} writes a domain). */
+    private List<String> dnsNames() throws CertificateParsingException {
+        var alternatives = chain.get(0).getSubjectAlternativeNames();
+        return alternatives == null ? List.of() : alternatives.stream().filter(n -> Integer.valueOf(GeneralName.dNSName).equals(n.get(0)))
+                .map(n -> n.get(1).toString().toLowerCase(Locale.ROOT)).toList();
     }
 
     public List<X509Certificate> chain() {

@@ -389,7 +389,7 @@ public class RequestPart {
             return;
         }
         Template template = new Template(ask.getValue(), "", c.releaseUri(), c.type().softwareType(), c.type().shared(), parameters);
-        java.util.Set<String> secrets = studio.templates().secretsOf(template);
+        Set<String> secrets = studio.templates().secretsOf(template);
         if (!secrets.isEmpty() && !MessageDialog.openConfirm(review.getShell(), "Save as template",
                 "Secret parameters are not kept in templates (a template is a file people copy): "
                         + String.join(", ", secrets) + ". Give them again when you use the template. Save it without them?")) {
