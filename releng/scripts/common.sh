@@ -75,8 +75,11 @@ ensure_libvirt_user() {
 # and Chromium with openssl for the frontend's console opened in a real browser.
 TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl)
 
+# The build compiles the command line's forwarding client (C, like the Eclipse launcher).
+BUILD_PACKAGES=(gcc libc6-dev)
+
 setup() {
-  apt_install ca-certificates curl unzip "${GUI_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"
+  apt_install ca-certificates curl unzip "${BUILD_PACKAGES[@]}" "${GUI_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"
   ensure_libvirt_user
   JAVA_HOME=$(find_jdk) || exit 1
   export JAVA_HOME

@@ -12,24 +12,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The {@code kvmstudio} command's fast path: when an owner (the GUI, {@code kvmstudio agent}) holds
- * the workspace, hand it the command and print what it answers, without starting the platform. Runs
- * on the JDK alone, from the start script. Exits {@value #NO_OWNER} when no owner listens, and the
- * start script then runs the command in a platform of its own.
+ * Hands a command to the owner of its workspace (the GUI, {@code kvmstudio agent}) and prints what it
+ * answers. The start script's fast path does the same without a JVM ({@code native/kvmstudio-forward.c},
+ * which speaks {@link Frames}); this one serves a command that started its platform because nobody
+ * listened then, or that waits for a short command to let go of the workspace. JDK only.
  */
 public final class ForwardingClient {
 
-    /** The exit code that tells the start script to run the command itself. */
+    /** What {@link #forward} returns, and the native client exits with, when no owner listens. */
     public static final int NO_OWNER = 99;
 
     private ForwardingClient() {
-    }
-
-    public static void main(String[] args) {
-        String cwd = Path.of("").toAbsolutePath().toString();
-        List<String> arguments = List.of(args);
-        Path socket = OwnerSocket.of(OwnerSocket.workspace(arguments, cwd));
-        System.exit(forward(socket, cwd, arguments));
     }
 
     /** Runs the command in the owner; {@link #NO_OWNER} when there is none. */
