@@ -29,22 +29,24 @@ import org.libvirt.Domain;
 
 /**
  * Two more hypervisor hosts: libvirtd daemons started by hand on loopback, each in a mount namespace
- * of its own (releng/scripts/libvirtd-host.sh), reached over qemu+tcp:// as remote hosts are. Disks
- * go to libvirt storage pools there. Placement by computer_guid and by room; a host that goes away is
+ * of its own (releng/scripts/libvirtd-host.sh), reached over qemu+tcp:// as remote hosts are; host B
+ * on 127.0.0.2, which KVM Studio takes for another machine, as it would a real one. Disks go to
+ * libvirt storage pools there. Placement by computer_guid and by room; a host that goes away is
  * reported down with libvirt's reason, and its partitions are ready again once it is back.
  */
 class TwoHostsTest {
 
     static LibvirtFixture fx;
     static final Path HOSTS = Path.of("/tmp", "kst-hosts-" + ProcessHandle.current().pid());
+    static final String HOST_B = "qemu+tcp://127.0.0.2:16612/system";
 
     @BeforeAll
     static void setUp() throws Exception {
         fx = LibvirtFixture.get();
         host("start", "hosta", "16611", "5960");
-        host("start", "hostb", "16612", "6160");
+        host("start", "hostb", "16612", "6160", "127.0.0.2");
         fx.studio.hosts().add(new Host("hosta", "Host A", "qemu+tcp://127.0.0.1:16611/system"));
-        fx.studio.hosts().add(new Host("hostb", "Host B", "qemu+tcp://127.0.0.1:16612/system"));
+        fx.studio.hosts().add(new Host("hostb", "Host B", HOST_B));
     }
 
     @AfterAll
@@ -91,14 +93,18 @@ class TwoHostsTest {
                 .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostb"))), Duration.ofSeconds(90));
         assertTrue(p.isReady(), p.status().message());
         assertEquals("hostb", p.hostId());
-        assertEquals(1, domainOn("qemu+tcp://127.0.0.1:16612/system", p).isActive());
+        assertEquals(1, domainOn(HOST_B, p).isActive());
+        // its console listens on host B's loopback: nothing here may take a port of this machine for it
+        assertTrue(p.connectionParameters().get("backend-url").isEmpty(), p.connectionParameters().toString());
+        assertTrue(p.connectionParameters().get("vnc-host").isEmpty(), p.connectionParameters().toString());
+        assertTrue(p.status().message().contains("its console listens on host hostb"), p.status().message());
         String pool = "kvmstudio-" + fx.session.workspaceMark();
-        assertTrue(List.of(new Connect("qemu+tcp://127.0.0.1:16612/system").storagePoolLookupByName(pool).listVolumes())
+        assertTrue(List.of(new Connect(HOST_B).storagePoolLookupByName(pool).listVolumes())
                 .contains(p.id() + "-disk"), "the disk is a volume of the host's pool");
         fx.studio.engine().destroy(p.id());
         fx.converge(ref, Duration.ofSeconds(60));
         assertTrue(fx.studio.engine().partition(p.id()).isEmpty());
-        assertFalse(List.of(new Connect("qemu+tcp://127.0.0.1:16612/system").storagePoolLookupByName(pool).listVolumes())
+        assertFalse(List.of(new Connect(HOST_B).storagePoolLookupByName(pool).listVolumes())
                 .contains(p.id() + "-disk"), "destroyed with its partition");
     }
 
@@ -180,10 +186,10 @@ class TwoHostsTest {
         assertFalse(down.reason().isBlank(), "libvirt's reason is kept");
         LibvirtFixture.waitFor("its partition to say its host is down", Duration.ofSeconds(30),
                 () -> fx.studio.engine().instance(ref).map(x -> x.status().message().contains("hostb")).orElse(false));
-        host("start", "hostb", "16612", "6160");
+        host("start", "hostb", "16612", "6160", "127.0.0.2");
         LibvirtFixture.waitFor("host B back and its partition ready", Duration.ofSeconds(90),
                 () -> fx.studio.engine().instance(ref).map(Partition::isReady).orElse(false));
-        assertEquals(1, domainOn("qemu+tcp://127.0.0.1:16612/system", p).isActive(), "the guest ran on meanwhile");
+        assertEquals(1, domainOn(HOST_B, p).isActive(), "the guest ran on meanwhile");
         fx.studio.engine().destroy(p.id());
         fx.converge(ref, Duration.ofSeconds(60));
     }

@@ -47,7 +47,9 @@ final class FrontendEntry {
         if (!host.onThisMachine()) {
             // its websocket listens on the loopback of another machine, out of this one's frontends' reach
             return phase == Status.Phase.STARTED
-                    ? new Outcome(Optional.empty(), "running; its console is on host " + host.id() + ", which no frontend here reaches")
+                    ? new Outcome(Optional.empty(), "running; its console listens on host " + host.id() + "'s loopback"
+                            + (websocketPort.isPresent() ? " (websocket port " + websocketPort.getAsInt() + ")" : "")
+                            + ", which neither a frontend nor a window on this machine reaches")
                     : Outcome.NONE;
         }
         try {

@@ -163,7 +163,7 @@ public final class KvmProvisioner implements Provisioner {
                 Status.Phase phase = converge(domain, p.requestedState(), redefined, sub.split(40));
                 // only now: a restart cut short leaves the old digest, so the next run restarts again
                 context.state().put(DEFINED_XML, digest);
-                Published published = published(context, vm, domain, phase);
+                Published published = published(context, vm, domain, phase, host.host().onThisMachine());
                 Map<String, Object> values = new LinkedHashMap<>(published.values());
                 String note = "";
                 if (vm.novnc()) {
@@ -492,8 +492,13 @@ public final class KvmProvisioner implements Provisioner {
     private record Published(Map<String, Object> values, OptionalInt websocketPort) {
     }
 
-    private Published published(ProvisioningContext context, VmParameters vm, Domain domain, Status.Phase phase)
-            throws LibvirtException, IOException, ProvisioningException {
+    /**
+     * @param reachable whether this machine reaches what the host listens on at loopback: where it does
+     *                  not, the console's address is not published, as it would name a port of this
+     *                  machine (the entry's note says where the console is)
+     */
+    private Published published(ProvisioningContext context, VmParameters vm, Domain domain, Status.Phase phase,
+            boolean reachable) throws LibvirtException, IOException, ProvisioningException {
         OptionalInt websocket = OptionalInt.empty();
         Map<String, Object> out = new LinkedHashMap<>();
         Inet4Address address = natAddress(context.partition());
@@ -506,9 +511,11 @@ public final class KvmProvisioner implements Provisioner {
             if (phase == Status.Phase.STARTED) {
                 try {
                     LiveGraphics g = DomainXmlReader.graphics(domain.getXMLDesc(0));
-                    out.put("vnc-host", "127.0.0.1");
-                    g.vncPort().ifPresent(port -> out.put("vnc-port", Integer.toString(port)));
-                    g.websocketPort().ifPresent(port -> out.put("backend-url", "ws://127.0.0.1:" + port + "/"));
+                    if (reachable) {
+                        out.put("vnc-host", "127.0.0.1");
+                        g.vncPort().ifPresent(port -> out.put("vnc-port", Integer.toString(port)));
+                        g.websocketPort().ifPresent(port -> out.put("backend-url", "ws://127.0.0.1:" + port + "/"));
+                    }
                     websocket = g.websocketPort();
                 } catch (DomainXmlException e) {
                     throw new ProvisioningException("libvirt described the domain in a way KVM Studio cannot read: "

@@ -18,6 +18,7 @@ import org.kvmstudio.console.ConsoleServer;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.Status;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -73,7 +74,10 @@ public class ConsolePart {
         java.util.Optional<Object> websocket = published.get("backend-url");
         java.util.Optional<Object> password = published.get("password");
         if (websocket.isEmpty() || password.isEmpty()) {
-            message.setText("'" + partition.reference() + "' has no console published yet: it shows once the virtual machine runs.");
+            // a guest running on another machine publishes no console address; its status says where it is
+            message.setText(partition.isReady() && partition.status().phase() == Status.Phase.STARTED
+                    ? "'" + partition.reference() + "' has no console this machine reaches: " + partition.status().message()
+                    : "'" + partition.reference() + "' has no console published yet: it shows once the virtual machine runs.");
             return;
         }
         title = partition.reference();
