@@ -73,10 +73,10 @@ ensure_libvirt_user() {
 
 # Only for the tests: the tiny guest's boot loader and ISO tools, a prompt zombie reaper (tini), curl,
 # and Chromium with openssl for the frontend's console opened in a real browser.
-TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl)
+TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl file)
 
-# The build compiles the command line's forwarding client (C, like the Eclipse launcher).
-BUILD_PACKAGES=(gcc libc6-dev)
+# The build compiles the command line's forwarding client (C, like the Eclipse launcher), static with musl.
+BUILD_PACKAGES=(musl-tools)
 
 setup() {
   apt_install ca-certificates curl unzip "${BUILD_PACKAGES[@]}" "${GUI_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"

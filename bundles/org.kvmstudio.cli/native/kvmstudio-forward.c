@@ -10,9 +10,12 @@
  *   REQUEST  = count of arguments, then the working directory and each argument as length + bytes
  *   OUT, ERR = bytes for standard output, standard error;  EXIT = the exit code (4 bytes)
  * Exits 99 when no owner listens: the start script then runs the command in a platform of its own.
+ * Built static (musl), so that it runs on any x86_64 Linux the JVM runs on, whatever its C library.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
@@ -74,7 +77,8 @@ static char *absolute(const char *cwd, const char *path) {
     return out;
 }
 
-/* the workspace: --workspace, else KVMSTUDIO_WORKSPACE, else ~/.kvmstudio (the home of the user, as Java's user.home) */
+/* the workspace: --workspace, else KVMSTUDIO_WORKSPACE, else ~/.kvmstudio (home as Java's user.home: the
+   user's entry, unless it is missing or "/", then $HOME) */
 static char *workspace(int argc, char **argv, const char *cwd) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--workspace") == 0 && i + 1 < argc) {
@@ -89,8 +93,10 @@ static char *workspace(int argc, char **argv, const char *cwd) {
         return absolute(cwd, given);
     }
     struct passwd *user = getpwuid(getuid());
-    const char *home = user != NULL && user->pw_dir != NULL ? user->pw_dir : getenv("HOME");
-    char *base = absolute(cwd, home != NULL ? home : "/");
+    const char *entry = user != NULL ? user->pw_dir : NULL, *env = getenv("HOME");
+    const char *home = entry != NULL && strlen(entry) >= 2 ? entry
+            : env != NULL && *env != '\0' ? env : entry != NULL ? entry : "?";
+    char *base = absolute(cwd, home);
     size_t n = strlen(base) + sizeof "/.kvmstudio";
     char *ws = allocate(n);
     snprintf(ws, n, "%s/.kvmstudio", strcmp(base, "/") == 0 ? "" : base);
@@ -114,6 +120,11 @@ static int write_all(int fd, const void *bytes, size_t n) {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd ready = { .fd = fd, .events = POLLOUT }; /* a non-blocking terminal or pipe: wait, lose nothing */
+            poll(&ready, 1, -1);
             continue;
         }
         if (w <= 0) {
@@ -169,6 +180,13 @@ static int send_request(int fd, const char *cwd, int argc, char **argv) {
 
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* output piped into `head`: read on to the exit code, as the JVM client did */
+    /* a closed standard descriptor would become the socket, and output would go back to the owner */
+    for (int fd = open("/dev/null", O_RDWR); fd >= 0; fd = open("/dev/null", O_RDWR)) {
+        if (fd > STDERR_FILENO) {
+            close(fd);
+            break;
+        }
+    }
     char *cwd = getcwd(NULL, 0);
     if (cwd == NULL) {
         return NO_OWNER; /* the platform says what is wrong with the working directory */
@@ -183,6 +201,13 @@ int main(int argc, char **argv) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *) &address, sizeof address) != 0) {
         return NO_OWNER; /* a socket left by an owner that died: the command runs here */
+    }
+    struct ucred peer;
+    socklen_t peer_size = sizeof peer;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_size) != 0 || (peer.uid != getuid() && peer.uid != 0)) {
+        /* the arguments may hold secrets: only the user's own owner (or root's) is told them */
+        fprintf(stderr, "kvmstudio: %s is not served by this user's KVM Studio; the command was not sent\n", address.sun_path);
+        return FAILED;
     }
     if (send_request(fd, cwd, argc, argv) != 0) {
         fprintf(stderr, "kvmstudio: talking to the owner of the workspace failed: %s\n", strerror(errno));

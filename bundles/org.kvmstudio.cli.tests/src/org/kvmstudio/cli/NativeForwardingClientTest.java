@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,13 +51,31 @@ class NativeForwardingClientTest {
     private Run run(Path cwd, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(client().toString()));
         command.addAll(List.of(args));
+        return run(command, cwd, env);
+    }
+
+    /** Runs {@code command} with its output and error read through pipes, as a terminal's pipeline would. */
+    private static Run run(List<String> command, Path cwd, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().remove("KVMSTUDIO_WORKSPACE");
         pb.environment().putAll(env);
-        Path out = dir.resolve("out"), err = dir.resolve("err");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the client ended");
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        Process p = pb.start();
+        try {
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+            String out = read(p.getInputStream());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the client ended");
+            return new Run(p.exitValue(), out, err.get(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String read(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -113,6 +132,45 @@ class NativeForwardingClientTest {
         Run r = run(dir, Map.of("KVMSTUDIO_WORKSPACE", ws.toString()), "list");
         assertEquals(ForwardingClient.NO_OWNER, r.code(), "a stale socket");
         assertEquals("", r.err(), "nothing to say: the platform takes over");
+    }
+
+    @Test
+    void aClosedStandardOutputNeitherHangsTheClientNorSendsItsOutputToTheOwner() throws Exception {
+        Path ws = Files.createDirectories(dir.resolve("ws"));
+        try (OwnerChannel channel = OwnerChannel.open(ws, (where, args, out, err) -> {
+            out.print("x".repeat(2_000_000)); // more than a socket's buffer: written back to the owner, it would block both
+            out.flush();
+            return 3;
+        })) {
+            // the shell starts the client with descriptor 1 closed, as some daemons and `cmd >&-` do
+            Run r = run(List.of("sh", "-c", "exec \"$0\" list >&-", client().toString()), dir,
+                    Map.of("KVMSTUDIO_WORKSPACE", ws.toString()));
+            assertEquals(3, r.code(), r.err());
+        }
+    }
+
+    @Test
+    void anOwnerThatEndsTheStreamBetweenFramesIsAnErrorNotASuccess() throws Exception {
+        Path ws = Files.createDirectories(dir.resolve("ws"));
+        Path socket = OwnerSocket.of(ws);
+        Files.createDirectories(socket.getParent());
+        try (ServerSocketChannel owner = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            owner.bind(UnixDomainSocketAddress.of(socket));
+            Thread t = new Thread(() -> {
+                try (SocketChannel c = owner.accept()) {
+                    c.read(java.nio.ByteBuffer.allocate(1 << 16));
+                    c.write(java.nio.ByteBuffer.wrap(new byte[] {2, 0, 0, 0, 3, 'o', 'k', '\n'})); // a whole frame, then gone
+                } catch (IOException ignored) {
+                    // the test sees what the client made of it
+                }
+            });
+            t.start();
+            Run r = run(dir, Map.of("KVMSTUDIO_WORKSPACE", ws.toString()), "list");
+            t.join();
+            assertEquals(1, r.code());
+            assertEquals("ok\n", r.out());
+            assertTrue(r.err().contains("went away before the command ended"), r.err());
+        }
     }
 
     @Test
