@@ -73,7 +73,7 @@ ensure_libvirt_user() {
 
 # Only for the tests: the tiny guest's boot loader and ISO tools, a prompt zombie reaper (tini), curl,
 # and Chromium with openssl for the frontend's console opened in a real browser.
-TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl file)
+TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl file netcat-openbsd)
 
 # The build compiles the command line's forwarding client (C, like the Eclipse launcher), static with musl.
 BUILD_PACKAGES=(musl-tools)

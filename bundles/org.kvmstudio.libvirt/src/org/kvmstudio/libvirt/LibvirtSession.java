@@ -325,6 +325,7 @@ public final class LibvirtSession implements BackendSession, HostListener {
     @Override
     public void close() {
         nbd.close();
+        kvm.close();
         hosts.close();
         scheduler.shutdownNow();
         callbacks.shutdownNow();

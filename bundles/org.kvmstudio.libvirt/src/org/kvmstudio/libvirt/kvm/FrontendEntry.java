@@ -9,7 +9,6 @@ import java.util.OptionalInt;
 
 import org.kvmstudio.core.provisioning.ProvisioningContext;
 import org.kvmstudio.model.Filter;
-import org.kvmstudio.model.Host;
 import org.kvmstudio.model.InstanceRequest;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
@@ -41,17 +40,13 @@ final class FrontendEntry {
 
     /**
      * Requests the entry again (requests are idempotent) as the VM now is: {@code phase}, with its VNC
-     * websocket on {@code websocketPort} of {@code host}'s loopback while it runs.
+     * websocket reached at {@code console} from this machine, whose frontends serve the entry.
      */
-    static Outcome follow(ProvisioningContext context, Host host, Status.Phase phase, OptionalInt websocketPort) {
-        if (!host.onThisMachine()) {
-            // its websocket listens on the loopback of another machine, out of this one's frontends' reach
-            return phase == Status.Phase.STARTED
-                    ? new Outcome(Optional.empty(), "running; its console listens on host " + host.id() + "'s loopback"
-                            + (websocketPort.isPresent() ? " (websocket port " + websocketPort.getAsInt() + ")" : "")
-                            + ", which neither a frontend nor a window on this machine reaches")
-                    : Outcome.NONE;
+    static Outcome follow(ProvisioningContext context, Status.Phase phase, GuestConsole.Reach console) {
+        if (phase == Status.Phase.STARTED && console.port().isEmpty() && !console.unreachable().isBlank()) {
+            return new Outcome(Optional.empty(), console.unreachable());
         }
+        OptionalInt websocketPort = console.port();
         try {
             if (phase == Status.Phase.STARTED && websocketPort.isPresent()) {
                 context.state().put(PORT_STATE, websocketPort.getAsInt());

@@ -50,6 +50,7 @@ import org.kvmstudio.libvirt.domain.VncGraphics;
 import org.kvmstudio.libvirt.hosts.HostConnection;
 import org.kvmstudio.libvirt.hosts.LibvirtErrors;
 import org.kvmstudio.libvirt.hosts.Placement;
+import org.kvmstudio.libvirt.hosts.SshRoute;
 import org.kvmstudio.libvirt.storage.Storage;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
@@ -72,7 +73,7 @@ import org.libvirt.LibvirtException;
  * so a refused request leaves no domain or volume behind. Destroying undefines the domain and deletes
  * every volume of the partition (overwritten first when asked).
  */
-public final class KvmProvisioner implements Provisioner {
+public final class KvmProvisioner implements Provisioner, AutoCloseable {
 
     static final String DOMAIN_UUID = "domain-uuid";
     static final String VNC_PASSWORD = "vnc-password";
@@ -84,6 +85,7 @@ public final class KvmProvisioner implements Provisioner {
 
     private final LibvirtSession session;
     private final SecureRandom random = new SecureRandom();
+    private final GuestConsole console = new GuestConsole();
 
     public KvmProvisioner(LibvirtSession session) {
         this.session = session;
@@ -163,11 +165,17 @@ public final class KvmProvisioner implements Provisioner {
                 Status.Phase phase = converge(domain, p.requestedState(), redefined, sub.split(40));
                 // only now: a restart cut short leaves the old digest, so the next run restarts again
                 context.state().put(DEFINED_XML, digest);
-                Published published = published(context, vm, domain, phase, host.host().onThisMachine());
+                Published published = published(context, vm, domain, phase);
                 Map<String, Object> values = new LinkedHashMap<>(published.values());
                 String note = "";
                 if (vm.novnc()) {
-                    FrontendEntry.Outcome entry = FrontendEntry.follow(context, host.host(), phase, published.websocketPort());
+                    GuestConsole.Reach reach = console.reach(context, host.host(), phase, published.websocketPort());
+                    if (reach.direct()) {
+                        values.put("vnc-host", "127.0.0.1");
+                        published.vncPort().ifPresent(port -> values.put("vnc-port", Integer.toString(port)));
+                    }
+                    reach.port().ifPresent(port -> values.put("backend-url", "ws://127.0.0.1:" + port + "/"));
+                    FrontendEntry.Outcome entry = FrontendEntry.follow(context, phase, reach);
                     entry.url().ifPresent(url -> values.put("url", url));
                     note = entry.note();
                 }
@@ -239,10 +247,48 @@ public final class KvmProvisioner implements Provisioner {
             return Optional.empty();
         }
         try {
-            return Optional.of(observe(host.get().connect(), domainName(p)));
+            Connect conn = host.get().connect();
+            Observation seen = observe(conn, domainName(p));
+            followConsole(context, host.get(), conn, seen.phase());
+            return Optional.of(seen);
         } catch (ProvisioningException down) {
             return Optional.of(new Observation(Status.Phase.NOT_READY, down.getMessage()));
         }
+    }
+
+    /**
+     * Keeps a tunnel to the console of a guest on a {@code qemu+ssh://} host as the guest is seen: after
+     * this owner's start (tunnels live in the owner), once its SSH target is back, and after a restart
+     * that moved its websocket. Other guests' consoles need nothing here.
+     */
+    private void followConsole(ProvisioningContext context, HostConnection host, Connect conn, Status.Phase phase)
+            throws ProvisioningException {
+        if (host.host().onThisMachine() || SshRoute.of(host.host().uri()).isEmpty()
+                || !VmParameters.of(context.effectiveParameters()).novnc()) {
+            return;
+        }
+        OptionalInt websocket = OptionalInt.empty();
+        if (phase == Status.Phase.STARTED) {
+            try {
+                Optional<Domain> domain = lookup(conn, domainName(context.partition()));
+                if (domain.isPresent()) {
+                    try {
+                        websocket = DomainXmlReader.graphics(domain.get().getXMLDesc(0)).websocketPort();
+                    } finally {
+                        free(domain.get());
+                    }
+                }
+            } catch (LibvirtException | DomainXmlException gone) {
+                // the next look finds it, or the deployment that follows a change
+            }
+        }
+        console.reach(context, host.host(), phase, websocket);
+    }
+
+    /** Closes the console tunnels this owner keeps open. */
+    @Override
+    public void close() {
+        console.close();
     }
 
     /** What the host has of domain {@code name} now. */
@@ -488,17 +534,16 @@ public final class KvmProvisioner implements Provisioner {
         }
     }
 
-    /** What a deployed VM publishes, and the port of its VNC websocket while it runs (not published: its entry's backend). */
-    private record Published(Map<String, Object> values, OptionalInt websocketPort) {
+    /**
+     * What a deployed VM publishes but its console's address, and the ports of its VNC display and
+     * websocket on its host's loopback while it runs (published as far as this machine reaches them).
+     */
+    private record Published(Map<String, Object> values, OptionalInt vncPort, OptionalInt websocketPort) {
     }
 
-    /**
-     * @param reachable whether this machine reaches what the host listens on at loopback: where it does
-     *                  not, the console's address is not published, as it would name a port of this
-     *                  machine (the entry's note says where the console is)
-     */
-    private Published published(ProvisioningContext context, VmParameters vm, Domain domain, Status.Phase phase,
-            boolean reachable) throws LibvirtException, IOException, ProvisioningException {
+    private Published published(ProvisioningContext context, VmParameters vm, Domain domain, Status.Phase phase)
+            throws LibvirtException, IOException, ProvisioningException {
+        OptionalInt vnc = OptionalInt.empty();
         OptionalInt websocket = OptionalInt.empty();
         Map<String, Object> out = new LinkedHashMap<>();
         Inet4Address address = natAddress(context.partition());
@@ -511,11 +556,7 @@ public final class KvmProvisioner implements Provisioner {
             if (phase == Status.Phase.STARTED) {
                 try {
                     LiveGraphics g = DomainXmlReader.graphics(domain.getXMLDesc(0));
-                    if (reachable) {
-                        out.put("vnc-host", "127.0.0.1");
-                        g.vncPort().ifPresent(port -> out.put("vnc-port", Integer.toString(port)));
-                        g.websocketPort().ifPresent(port -> out.put("backend-url", "ws://127.0.0.1:" + port + "/"));
-                    }
+                    vnc = g.vncPort();
                     websocket = g.websocketPort();
                 } catch (DomainXmlException e) {
                     throw new ProvisioningException("libvirt described the domain in a way KVM Studio cannot read: "
@@ -523,11 +564,12 @@ public final class KvmProvisioner implements Provisioner {
                 }
             }
         }
-        return new Published(out, websocket);
+        return new Published(out, vnc, websocket);
     }
 
     private void destroy(Connect conn, String name, Storage storage, Partition p, VmParameters vm, IProgressMonitor monitor)
             throws ProvisioningException {
+        console.forget(p.id());
         try {
             Optional<Domain> domain = lookup(conn, name);
             if (domain.isPresent()) {

@@ -23,6 +23,7 @@ import org.kvmstudio.core.provisioning.Provisioner;
 import org.kvmstudio.core.provisioning.ProvisioningContext;
 import org.kvmstudio.core.provisioning.ProvisioningException;
 import org.kvmstudio.libvirt.LibvirtSession;
+import org.kvmstudio.libvirt.hosts.FreePorts;
 import org.kvmstudio.libvirt.storage.LocalStorage;
 import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
@@ -77,8 +78,8 @@ public final class NbdProvisioner implements Provisioner {
             return Deployment.reached(Status.Phase.DESTROYED, Parameters.EMPTY);
         }
         int wanted = wantedPort(context);
-        boolean portTaken = NbdServer.running(export).isEmpty() && !free(export.bindAddress(), export.port());
-        boolean portChanged = export.port() != wanted && free(export.bindAddress(), wanted);
+        boolean portTaken = NbdServer.running(export).isEmpty() && !FreePorts.free(export.bindAddress(), export.port());
+        boolean portChanged = export.port() != wanted && FreePorts.free(export.bindAddress(), wanted);
         if (portTaken || portChanged) {
             // another program took the port while the export was not served, or another port is asked and free
             try {
@@ -200,7 +201,7 @@ public final class NbdProvisioner implements Provisioner {
         String bind = loopback();
         int port;
         try {
-            port = context.claimPort("nbd", wantedPort(context), candidate -> free(bind, candidate));
+            port = context.claimPort("nbd", wantedPort(context), candidate -> FreePorts.free(bind, candidate));
         } catch (IOException e) {
             throw new ProvisioningException(e.getMessage(), e);
         }
@@ -227,7 +228,7 @@ public final class NbdProvisioner implements Provisioner {
                 key = HexFormat.of().formatHex(bytes);
                 context.state().put(UPLOAD_KEY, key);
             }
-            int port = context.claimPort("upload", 8080, candidate -> uploads.containsKey(id) || free(bind, candidate));
+            int port = context.claimPort("upload", 8080, candidate -> uploads.containsKey(id) || FreePorts.free(bind, candidate));
             if (!uploads.containsKey(id)) {
                 uploads.put(id, UploadEndpoint.open(bind, port, key, storage.directory().resolve(image), MAX_UPLOAD, () -> {
                     uploads.remove(id);
@@ -256,17 +257,6 @@ public final class NbdProvisioner implements Provisioner {
             return "::1";
         } catch (IOException noIpv6) {
             return "127.0.0.1";
-        }
-    }
-
-    /** Whether nothing listens on {@code address:port} now. */
-    static boolean free(String address, int port) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(InetAddress.getByName(address), port));
-            return true;
-        } catch (IOException taken) {
-            return false;
         }
     }
 

@@ -1,0 +1,87 @@
+package org.kvmstudio.libvirt.hosts;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * How this machine reaches a {@code qemu+ssh://} host's loopback: with the ssh libvirt itself runs for
+ * that URI, so the same user, port, key file and host-key checking apply (libvirt's URI parameters
+ * {@code keyfile}, {@code no_verify} and {@code command}). Each argument is its own word of the
+ * command; the destination comes after {@code --}, so no part of a URI becomes an option of ssh.
+ */
+public record SshRoute(String command, String destination, Optional<String> user, OptionalInt port,
+        Optional<String> keyFile, boolean noVerify) {
+
+    private static final Pattern NAME = Pattern.compile("(?!-)[A-Za-z0-9._:%-]+");
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+
+    /** The route of a libvirt URI whose transport is ssh; empty for any other URI. */
+    public static Optional<SshRoute> of(String libvirtUri) {
+        URI uri;
+        try {
+            uri = new URI(libvirtUri);
+        } catch (URISyntaxException notAUri) {
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme();
+        String host = uri.getHost();
+        if (scheme == null || !scheme.endsWith("+ssh") || host == null) {
+            return Optional.empty();
+        }
+        String destination = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        Optional<String> user = Optional.ofNullable(uri.getUserInfo());
+        Map<String, String> query;
+        try {
+            query = query(uri.getRawQuery());
+        } catch (IllegalArgumentException badEscape) {
+            return Optional.empty();
+        }
+        String command = query.getOrDefault("command", "ssh");
+        Optional<String> keyFile = Optional.ofNullable(query.get("keyfile")).filter(s -> !s.isEmpty());
+        if (!NAME.matcher(destination).matches() || user.isPresent() && !USER.matcher(user.get()).matches()
+                || command.isEmpty() || command.startsWith("-") || keyFile.isPresent() && keyFile.get().startsWith("-")) {
+            return Optional.empty(); // libvirt would not reach such a host either
+        }
+        return Optional.of(new SshRoute(command, destination, user, uri.getPort() > 0 ? OptionalInt.of(uri.getPort())
+                : OptionalInt.empty(), keyFile, "1".equals(query.get("no_verify"))));
+    }
+
+    /** The command that connects its standard input and output to {@code port} on the host's loopback ({@code ssh -W}). */
+    public List<String> connectTo(int port) {
+        List<String> words = new ArrayList<>(List.of(command, "-T", "-e", "none", "-o", "BatchMode=yes",
+                "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3"));
+        this.port.ifPresent(p -> words.addAll(List.of("-p", Integer.toString(p))));
+        user.ifPresent(u -> words.addAll(List.of("-l", u)));
+        keyFile.ifPresent(k -> words.addAll(List.of("-i", k)));
+        if (noVerify) {
+            words.addAll(List.of("-o", "StrictHostKeyChecking=no"));
+        }
+        words.addAll(List.of("-W", "127.0.0.1:" + port, "--", destination));
+        return List.copyOf(words);
+    }
+
+    /** Percent-decoded as libvirt decodes its URIs: a '+' stays a '+'. */
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                values.putIfAbsent(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        return values;
+    }
+}
