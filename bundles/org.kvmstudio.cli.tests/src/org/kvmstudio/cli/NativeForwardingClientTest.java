@@ -149,32 +149,8 @@ class NativeForwardingClientTest {
         }
     }
 
-    @Test
-    void anOwnerThatEndsTheStreamBetweenFramesIsAnErrorNotASuccess() throws Exception {
-        Path ws = Files.createDirectories(dir.resolve("ws"));
-        Path socket = OwnerSocket.of(ws);
-        Files.createDirectories(socket.getParent());
-        try (ServerSocketChannel owner = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            owner.bind(UnixDomainSocketAddress.of(socket));
-            Thread t = new Thread(() -> {
-                try (SocketChannel c = owner.accept()) {
-                    c.read(java.nio.ByteBuffer.allocate(1 << 16));
-                    c.write(java.nio.ByteBuffer.wrap(new byte[] {2, 0, 0, 0, 3, 'o', 'k', '\n'})); // a whole frame, then gone
-                } catch (IOException ignored) {
-                    // the test sees what the client made of it
-                }
-            });
-            t.start();
-            Run r = run(dir, Map.of("KVMSTUDIO_WORKSPACE", ws.toString()), "list");
-            t.join();
-            assertEquals(1, r.code());
-            assertEquals("ok\n", r.out());
-            assertTrue(r.err().contains("went away before the command ended"), r.err());
-        }
-    }
-
-    @Test
-    void anOwnerThatGoesAwayMidCommandIsAnErrorNotASuccess() throws Exception {
+    /** The client's run against an owner that reads the request, answers {@code reply} and goes away. */
+    private Run againstAnOwnerThatSays(byte[] reply) throws Exception {
         Path ws = Files.createDirectories(dir.resolve("ws"));
         Path socket = OwnerSocket.of(ws);
         Files.createDirectories(socket.getParent());
@@ -183,8 +159,7 @@ class NativeForwardingClientTest {
             Thread t = new Thread(() -> {
                 try (SocketChannel c = owner.accept()) {
                     c.read(java.nio.ByteBuffer.allocate(1 << 16)); // the request
-                    // half a frame of output, then gone
-                    c.write(java.nio.ByteBuffer.wrap(new byte[] {2, 0, 0, 0, 10, 'h', 'i'}));
+                    c.write(java.nio.ByteBuffer.wrap(reply));
                 } catch (IOException ignored) {
                     // the test sees what the client made of it
                 }
@@ -192,9 +167,23 @@ class NativeForwardingClientTest {
             t.start();
             Run r = run(dir, Map.of("KVMSTUDIO_WORKSPACE", ws.toString()), "list");
             t.join();
-            assertEquals(1, r.code());
-            assertTrue(r.err().contains("talking to the owner of the workspace failed"), r.err());
+            return r;
         }
+    }
+
+    @Test
+    void anOwnerThatEndsTheStreamBetweenFramesIsAnErrorNotASuccess() throws Exception {
+        Run r = againstAnOwnerThatSays(new byte[] {2, 0, 0, 0, 3, 'o', 'k', '\n'}); // a whole frame, then gone
+        assertEquals(1, r.code());
+        assertEquals("ok\n", r.out());
+        assertTrue(r.err().contains("went away before the command ended"), r.err());
+    }
+
+    @Test
+    void anOwnerThatGoesAwayMidCommandIsAnErrorNotASuccess() throws Exception {
+        Run r = againstAnOwnerThatSays(new byte[] {2, 0, 0, 0, 10, 'h', 'i'}); // half a frame of output, then gone
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("talking to the owner of the workspace failed"), r.err());
     }
 
     @Test
