@@ -122,6 +122,9 @@ check "the frontend serves nothing but its entries" test "$(curl -sk -o /dev/nul
 
 # --- an NBD image uploaded once, through the key-protected endpoint the agent serves
 check "an nbd instance without image waits for an upload (exit 2)" test "$(rc "$K" request upload kvm --type nbd)" = 2
+# the command answers once the request is recorded; the agent's controller opens the endpoint just after
+upload_url_published() { "$K" info upload --json 2>/dev/null | json 'd["connection_parameters"]["upload-url"]' >/dev/null 2>&1; }
+check "the agent publishes its upload URL and key" wait_for 30 upload_url_published
 URL=$("$K" info upload --json | json 'd["connection_parameters"]["upload-url"]')
 KEY=$("$K" info upload --json | json 'd["connection_parameters"]["upload-key"]')
 check "an upload without the key is refused" test "$(curl -s -o /dev/null -w '%{http_code}' -T "$ISO" "$URL")" = 403

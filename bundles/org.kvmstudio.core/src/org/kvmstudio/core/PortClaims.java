@@ -5,8 +5,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.workspace.PartitionState;
@@ -32,6 +34,21 @@ final class PortClaims {
      * from {@code preferred} up that no partition on the same host claims and {@code free} accepts.
      */
     synchronized int claim(Partition p, String purpose, int preferred, IntPredicate free) throws IOException {
+        return claim(p, purpose, preferred, free, other -> Objects.equals(other.hostId(), p.hostId()));
+    }
+
+    /** As {@link #claim}, for a port of this machine: no partition on any host claims it. */
+    synchronized int claimLocal(Partition p, String purpose, int preferred, IntPredicate free) throws IOException {
+        return claim(p, purpose, preferred, free, other -> true);
+    }
+
+    /** The port {@code p} has for {@code purpose}, if it claimed one. */
+    synchronized OptionalInt claimed(Partition p, String purpose) throws IOException {
+        return ports(store.state(p.id())).get(purpose) instanceof Long port ? OptionalInt.of(port.intValue()) : OptionalInt.empty();
+    }
+
+    private int claim(Partition p, String purpose, int preferred, IntPredicate free, Predicate<Partition> sharing)
+            throws IOException {
         PartitionState state = store.state(p.id());
         Map<String, Object> mine = ports(state);
         if (mine.get(purpose) instanceof Long port) {
@@ -39,7 +56,7 @@ final class PortClaims {
         }
         Set<Long> taken = new HashSet<>();
         for (Partition other : store.partitions()) {
-            if (Objects.equals(other.hostId(), p.hostId())) {
+            if (sharing.test(other)) {
                 ports(store.state(other.id())).values().forEach(v -> {
                     if (v instanceof Long l) {
                         taken.add(l);

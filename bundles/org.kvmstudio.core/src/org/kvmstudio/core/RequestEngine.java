@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
@@ -1092,6 +1093,16 @@ public final class RequestEngine {
         @Override
         public int claimPort(String purpose, int preferred, IntPredicate free) throws IOException {
             return ports.claim(partition, purpose, preferred, free);
+        }
+
+        @Override
+        public int claimLocalPort(String purpose, int preferred, IntPredicate free) throws IOException {
+            return ports.claimLocal(partition, purpose, preferred, free);
+        }
+
+        @Override
+        public OptionalInt claimedPort(String purpose) throws IOException {
+            return ports.claimed(partition, purpose);
         }
 
         @Override

@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.shell.ProcessShellFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -48,6 +51,8 @@ class SshHostTest {
 
     static LibvirtFixture fx;
     static SshServer sshd;
+    /** The websocket ports the SSH server was asked to reach (ssh -W): what proves a console went over SSH. */
+    static final List<Integer> forwarded = new java.util.concurrent.CopyOnWriteArrayList<>();
     static Path keys;
     static String uri;
 
@@ -72,7 +77,13 @@ class SshHostTest {
         hostKey.setAlgorithm("EC");
         sshd.setKeyPairProvider(hostKey);
         sshd.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(keys.resolve("id.pub")));
-        sshd.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
+        sshd.setForwardingFilter(new AcceptAllForwardingFilter() {
+            @Override
+            public boolean canConnect(TcpForwardingFilter.Type type, SshdSocketAddress address, Session session) {
+                forwarded.add(address.getPort());
+                return super.canConnect(type, address, session);
+            }
+        });
         // libvirt's netcat proxy runs "sh -c '... nc -U <socket>'" on the host
         sshd.setCommandFactory((channel, command) -> new ProcessShellFactory(command, List.of("/bin/sh", "-c", command))
                 .createShell(channel));
@@ -100,6 +111,15 @@ class SshHostTest {
         }
         TwoHostsTest.host("stop", "hostc");
         sshd.stop(true);
+        try (var files = Files.walk(keys)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    /** The ssh processes this JVM started to carry consoles. */
+    static long carriers() {
+        return ProcessHandle.current().descendants()
+                .filter(h -> h.info().commandLine().map(c -> c.contains(" -W 127.0.0.1:")).orElse(false)).count();
     }
 
     /** Opens a websocket to a QEMU VNC websocket at {@code port} of this machine and returns what it says first. */
@@ -139,8 +159,11 @@ class SshHostTest {
                 .filter(e -> e.shared() && e.instanceTree().equals(p.instanceTree())).findFirst().orElseThrow();
         assertEquals(Map.of("host", "127.0.0.1", "port", (long) port, "https", false), entry.parameters().asMap(),
                 "the frontends of this machine are given the tunnel's port");
+        int before = forwarded.size();
         String greeting = consoleGreeting(port);
         assertTrue(greeting.startsWith("HTTP/1.1 101") && greeting.contains("RFB 003."), greeting);
+        assertEquals(before + 1, forwarded.size(), "the console went through the SSH server");
+        LibvirtFixture.waitFor("the ssh of a closed console to end", Duration.ofSeconds(15), () -> carriers() == 0);
 
         // the owner goes away and comes back: the tunnel comes back on the same port once the host is looked at
         KvmProvisioner kvm = (KvmProvisioner) fx.session.provisioners().get(0);
@@ -149,13 +172,30 @@ class SshHostTest {
         fx.studio.engine().observe(p.id());
         assertTrue(consoleGreeting(port).contains("RFB 003."), "carried again after the owner's start");
 
+        // while the owner is away, another program takes the port: the guest is deployed again, to another port
+        kvm.close();
+        int moved;
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", port));
+            // the look finds it not ready (a controller of another test may already be deploying it again)
+            fx.studio.engine().observe(p.id());
+            Partition again = fx.converge(ref, Duration.ofSeconds(60));
+            assertTrue(again.isReady(), again.status().message());
+            moved = URI.create(again.connectionParameters().get("backend-url").orElseThrow().toString()).getPort();
+            assertTrue(moved != port, "published anew: " + again.connectionParameters());
+            assertTrue(consoleGreeting(moved).contains("RFB 003."), "carried on the new port");
+        }
+
         // stopped, the guest's console is closed here too: libvirt may give its websocket to another guest
         fx.studio.engine().request(InstanceRequest.of("kvm", ref).withParameters(p.parameters())
                 .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostc"))).withState(RequestedState.STOPPED));
         Partition stopped = fx.converge(ref, Duration.ofSeconds(90));
         assertTrue(stopped.isReady(), stopped.status().message());
         assertTrue(stopped.connectionParameters().get("backend-url").isEmpty(), stopped.connectionParameters().toString());
-        assertThrows(ConnectException.class, () -> consoleGreeting(port));
+        assertThrows(ConnectException.class, () -> consoleGreeting(moved));
+        fx.studio.engine().observe(stopped.id());
+        assertThrows(ConnectException.class, () -> consoleGreeting(moved), "a look at a stopped guest opens nothing");
+        assertEquals(0, carriers(), "no ssh is left");
     }
 
     @Test
@@ -172,5 +212,13 @@ class SshHostTest {
         assertFalse(SshRoute.of("qemu+ssh://hv1/system?keyfile=-oProxyCommand=x").isPresent(), "a key file that would be an option");
         assertFalse(SshRoute.of("qemu+ssh://hv1/system?command=-x").isPresent(), "a command that would be an option");
         assertFalse(SshRoute.of("qemu+ssh://hv1/system?keyfile=%zz").isPresent(), "a bad escape");
+        // as libvirt reads its parameters: any case, ';' between pairs, the last one given, no_verify a number
+        SshRoute read = SshRoute.of("qemu+ssh://hv1/system?KeyFile=/a;Command=/opt/x&command=/opt/bastion-ssh&no_verify=2")
+                .orElseThrow();
+        assertEquals(java.util.Optional.of("/a"), read.keyFile());
+        assertEquals("/opt/bastion-ssh", read.command());
+        assertTrue(read.noVerify());
+        assertFalse(SshRoute.of("qemu+ssh://hv1/system?no_verify=yes").isPresent(), "libvirt refuses that");
+        assertEquals(java.util.Optional.of("ops@corp"), SshRoute.of("qemu+ssh://ops%40corp@hv1/system").orElseThrow().user());
     }
 }

@@ -3,6 +3,7 @@ package org.kvmstudio.core.provisioning;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntPredicate;
 
 import org.kvmstudio.model.InstanceRequest;
@@ -41,6 +42,19 @@ public interface ProvisioningContext {
      * on the same host claims and that {@code free} accepts (a bind test, for a port on this machine).
      */
     int claimPort(String purpose, int preferred, IntPredicate free) throws IOException;
+
+    /**
+     * A TCP port of this machine for {@code purpose}, whatever host the partition is placed on (a
+     * tunnel to that host): as {@link #claimPort}, but no other partition of the workspace, on any
+     * host, claims it.
+     */
+    int claimLocalPort(String purpose, int preferred, IntPredicate free) throws IOException;
+
+    /**
+     * The port claimed for {@code purpose}, if any, without claiming one: what the partition published
+     * stays right only while it keeps that port.
+     */
+    OptionalInt claimedPort(String purpose) throws IOException;
 
     /** Gives up the port claimed for {@code purpose}: another program took it while this partition did not use it. */
     void releasePort(String purpose) throws IOException;

@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A guest's console websocket on another machine's loopback, made a port of this machine's loopback:
@@ -18,26 +20,54 @@ import java.util.concurrent.ConcurrentHashMap;
  * reaches that host. Nothing runs until a console is opened, and a broken SSH connection costs only
  * the console it carried. The port stays while the websocket behind it moves (a restarted guest gets
  * another one from libvirt), so that the URLs naming it stay right.
+ *
+ * <p>Anyone on this machine may connect to the port, as to a guest's own websocket (the VNC password
+ * guards the console); so that nobody makes the owner start ssh without end, a tunnel carries at most
+ * {@value #MAX_PER_TUNNEL} connections at once, and all tunnels {@value #MAX_IN_ALL}.
  */
 public final class ConsoleTunnel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConsoleTunnel.class.getName());
+    static final int MAX_PER_TUNNEL = 8;
+    static final int MAX_IN_ALL = 64;
+    private static final Semaphore IN_ALL = new Semaphore(MAX_IN_ALL);
     /** What of ssh's complaints is kept for the log. */
     private static final int MAX_STDERR = 2048;
+    /** How long ssh may linger once its client went away (a handshake that never ends does not read its input). */
+    private static final long GRACE_SECONDS = 5;
 
     private final SshRoute route;
     private final ServerSocket server;
+    private final Semaphore here = new Semaphore(MAX_PER_TUNNEL);
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private volatile int remotePort;
+    private volatile boolean closed;
 
-    private record Connection(Socket client, Process ssh) {
+    /** One console carried: the client's socket and its ssh. */
+    private final class Connection {
+        private final Socket client;
+        private final Process ssh;
+        private boolean ended;
+
+        Connection(Socket client, Process ssh) {
+            this.client = client;
+            this.ssh = ssh;
+        }
+
+        /** Ends ssh (and what a wrapper of it started) and the client's socket; gives back its places once. */
         void close() {
-            ssh.destroy();
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closed either way
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
             }
+            ssh.toHandle().descendants().forEach(ProcessHandle::destroy);
+            ssh.destroy();
+            quietly(client);
+            open.remove(this);
+            here.release();
+            IN_ALL.release();
         }
     }
 
@@ -47,18 +77,19 @@ public final class ConsoleTunnel implements AutoCloseable {
         this.remotePort = remotePort;
     }
 
-    /** Listens on {@code localPort} of this machine's loopback for connections to {@code remotePort} of the host's. */
+    /** Listens on {@code localPort} of 127.0.0.1 for connections to {@code remotePort} of the host's loopback. */
     public static ConsoleTunnel open(SshRoute route, int localPort, int remotePort) throws IOException {
         ServerSocket server = new ServerSocket();
         try {
             server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort));
+            // 127.0.0.1 as the published URL says, whatever address family the JVM prefers
+            server.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), localPort));
         } catch (IOException e) {
             server.close();
             throw e;
         }
         ConsoleTunnel tunnel = new ConsoleTunnel(route, server, remotePort);
-        Thread.ofPlatform().daemon().name("console tunnel to " + route.destination() + " on " + localPort).start(tunnel::accept);
+        daemon("console tunnel to " + route.destination() + " on " + localPort, tunnel::accept);
         return tunnel;
     }
 
@@ -80,16 +111,33 @@ public final class ConsoleTunnel implements AutoCloseable {
     }
 
     public boolean isOpen() {
-        return !server.isClosed();
+        return !closed;
     }
 
     private void accept() {
-        while (!server.isClosed()) {
+        while (!closed) {
+            Socket client;
             try {
-                carry(server.accept());
-            } catch (IOException closed) {
-                return;
+                client = server.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                // out of file descriptors, say: the port stays, and the next accept may succeed
+                LOG.log(System.Logger.Level.WARNING, "a console tunnel to " + route.destination() + " cannot accept: " + e.getMessage());
+                sleep(200);
+                continue;
             }
+            if (!here.tryAcquire()) {
+                quietly(client);
+                continue;
+            }
+            if (!IN_ALL.tryAcquire()) {
+                here.release();
+                quietly(client);
+                continue;
+            }
+            carry(client);
         }
     }
 
@@ -99,80 +147,103 @@ public final class ConsoleTunnel implements AutoCloseable {
             ssh = new ProcessBuilder(route.connectTo(remotePort)).start();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot run ssh to reach a console on " + route.destination() + ": " + e.getMessage());
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closed either way
-            }
+            quietly(client);
+            here.release();
+            IN_ALL.release();
             return;
         }
         Connection c = new Connection(client, ssh);
         open.add(c);
-        Thread.ofVirtual().start(() -> toHost(client, ssh));
-        Thread.ofVirtual().start(() -> toClient(ssh, client, c));
-        Thread.ofVirtual().start(() -> complaints(ssh, c));
+        if (closed) {
+            c.close(); // the tunnel closed while this one was being accepted
+            return;
+        }
+        // platform threads: a virtual thread blocked on a pipe would hold a carrier the whole time
+        daemon("console to " + route.destination() + ": client", () -> toHost(c));
+        daemon("console to " + route.destination() + ": host", () -> toClient(c));
+        daemon("console to " + route.destination() + ": ssh's errors", () -> complaints(c));
     }
 
     /**
      * The client's bytes to ssh, each read passed on at once (a process's input is buffered, and a
-     * console's keystrokes must not wait for more); the client's end of stream closes ssh's input.
+     * console's keystrokes must not wait for more). At the client's end of stream, ssh's input is
+     * closed so that it ends the channel, and it is ended if it has not after a grace.
      */
-    private static void toHost(Socket client, Process ssh) {
-        try (OutputStream in = ssh.getOutputStream()) {
-            InputStream from = client.getInputStream();
+    private static void toHost(Connection c) {
+        try (OutputStream in = c.ssh.getOutputStream()) {
+            InputStream from = c.client.getInputStream();
             byte[] buffer = new byte[16 * 1024];
             for (int n; (n = from.read(buffer)) >= 0;) {
                 in.write(buffer, 0, n);
                 in.flush();
             }
         } catch (IOException ended) {
-            // either side went away: toClient closes both
+            // either side went away
         }
-    }
-
-    /** The host's bytes to the client, until either ends: then both are closed. */
-    private void toClient(Process ssh, Socket client, Connection c) {
         try {
-            ssh.getInputStream().transferTo(client.getOutputStream());
-        } catch (IOException ended) {
-            // the client went away
-        } finally {
-            open.remove(c);
+            if (!c.ssh.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                c.close();
+            }
+        } catch (InterruptedException e) {
             c.close();
         }
     }
 
-    /** Keeps the start of what ssh says, and logs it when the connection failed. */
-    private void complaints(Process ssh, Connection c) {
+    /** The host's bytes to the client, until either ends: then the connection is closed (only here). */
+    private static void toClient(Connection c) {
+        try (InputStream from = c.ssh.getInputStream()) {
+            from.transferTo(c.client.getOutputStream());
+        } catch (IOException ended) {
+            // the client went away
+        } finally {
+            c.close();
+        }
+    }
+
+    /** Keeps the start of what ssh says, and logs it when ssh failed. */
+    private void complaints(Connection c) {
         ByteArrayOutputStream said = new ByteArrayOutputStream();
-        try (InputStream err = ssh.getErrorStream()) {
+        try (InputStream err = c.ssh.getErrorStream()) {
             byte[] buffer = new byte[512];
             for (int n; (n = err.read(buffer)) > 0;) {
                 said.write(buffer, 0, Math.min(n, Math.max(0, MAX_STDERR - said.size())));
             }
-            if (ssh.waitFor() != 0 && said.size() > 0) {
+            if (c.ssh.waitFor() != 0 && said.size() > 0 && !closed) {
                 LOG.log(System.Logger.Level.WARNING, "ssh to " + route.destination() + " for a console: "
                         + said.toString(StandardCharsets.UTF_8).strip());
             }
         } catch (IOException | InterruptedException ended) {
             // closed with the tunnel
-        } finally {
-            open.remove(c);
-            c.close();
         }
     }
 
     /** Stops listening and ends the consoles it carries. */
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closed either way
-        }
+        closed = true;
+        quietly(server);
         for (Connection c : open) {
             c.close();
         }
-        open.clear();
+    }
+
+    private static void daemon(String name, Runnable task) {
+        Thread.ofPlatform().daemon().name(name).start(task);
+    }
+
+    private static void quietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // closed either way
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

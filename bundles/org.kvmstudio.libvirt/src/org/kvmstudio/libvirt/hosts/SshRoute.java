@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,14 +16,16 @@ import java.util.regex.Pattern;
 /**
  * How this machine reaches a {@code qemu+ssh://} host's loopback: with the ssh libvirt itself runs for
  * that URI, so the same user, port, key file and host-key checking apply (libvirt's URI parameters
- * {@code keyfile}, {@code no_verify} and {@code command}). Each argument is its own word of the
+ * {@code keyfile}, {@code no_verify} and {@code command}, read as libvirt reads them). It carries the
+ * console with {@code ssh -W}, so the host's sshd must allow TCP forwarding, which libvirt's own
+ * connection (a remote command) does not need. Each argument is its own word of the
  * command; the destination comes after {@code --}, so no part of a URI becomes an option of ssh.
  */
 public record SshRoute(String command, String destination, Optional<String> user, OptionalInt port,
         Optional<String> keyFile, boolean noVerify) {
 
     private static final Pattern NAME = Pattern.compile("(?!-)[A-Za-z0-9._:%-]+");
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+    private static final Pattern USER = Pattern.compile("(?!-)[A-Za-z0-9._@-]+");
 
     /** The route of a libvirt URI whose transport is ssh; empty for any other URI. */
     public static Optional<SshRoute> of(String libvirtUri) {
@@ -47,12 +50,18 @@ public record SshRoute(String command, String destination, Optional<String> user
         }
         String command = query.getOrDefault("command", "ssh");
         Optional<String> keyFile = Optional.ofNullable(query.get("keyfile")).filter(s -> !s.isEmpty());
+        boolean noVerify;
+        try {
+            noVerify = query.containsKey("no_verify") && Integer.parseInt(query.get("no_verify").strip()) != 0;
+        } catch (NumberFormatException notANumber) {
+            return Optional.empty(); // libvirt refuses such a URI
+        }
         if (!NAME.matcher(destination).matches() || user.isPresent() && !USER.matcher(user.get()).matches()
                 || command.isEmpty() || command.startsWith("-") || keyFile.isPresent() && keyFile.get().startsWith("-")) {
             return Optional.empty(); // libvirt would not reach such a host either
         }
         return Optional.of(new SshRoute(command, destination, user, uri.getPort() > 0 ? OptionalInt.of(uri.getPort())
-                : OptionalInt.empty(), keyFile, "1".equals(query.get("no_verify"))));
+                : OptionalInt.empty(), keyFile, noVerify));
     }
 
     /** The command that connects its standard input and output to {@code port} on the host's loopback ({@code ssh -W}). */
@@ -74,12 +83,13 @@ public record SshRoute(String command, String destination, Optional<String> user
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /** The URI's parameters as libvirt reads them: pairs split at '&' or ';', names in any case, the last one given wins. */
     private static Map<String, String> query(String raw) {
         Map<String, String> values = new LinkedHashMap<>();
         if (raw != null) {
-            for (String pair : raw.split("&")) {
+            for (String pair : raw.split("[&;]")) {
                 int eq = pair.indexOf('=');
-                values.putIfAbsent(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                values.put(decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT), eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
         return values;

@@ -43,24 +43,34 @@ final class FrontendEntry {
      * websocket reached at {@code console} from this machine, whose frontends serve the entry.
      */
     static Outcome follow(ProvisioningContext context, Status.Phase phase, GuestConsole.Reach console) {
-        if (phase == Status.Phase.STARTED && console.port().isEmpty() && !console.unreachable().isBlank()) {
-            return new Outcome(Optional.empty(), console.unreachable());
-        }
         OptionalInt websocketPort = console.port();
         try {
+            if (phase == Status.Phase.STARTED && websocketPort.isEmpty() && !console.unreachable().isBlank()) {
+                // an entry requested while the console was reached (before its host counted as another
+                // machine, say) would relay to a port of this machine that is not this guest's
+                stopLast(context);
+                return new Outcome(Optional.empty(), console.unreachable());
+            }
             if (phase == Status.Phase.STARTED && websocketPort.isPresent()) {
                 context.state().put(PORT_STATE, websocketPort.getAsInt());
                 return outcome(context.request(request(context, websocketPort.getAsInt(), RequestedState.STARTED)));
             }
-            Optional<Integer> last = context.state().get(PORT_STATE).filter(Number.class::isInstance).map(n -> ((Number) n).intValue());
-            if (phase == Status.Phase.STOPPED && last.isPresent()) {
-                context.request(request(context, last.get(), RequestedState.STOPPED));
+            if (phase == Status.Phase.STOPPED) {
+                stopLast(context);
             }
             return Outcome.NONE;
         } catch (StudioException e) {
             return new Outcome(Optional.empty(), "running; its frontend entry cannot be requested: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the frontend entry's port in the partition's state", e);
+        }
+    }
+
+    /** Requests the entry stopped, on the port it was last requested with, if it ever was. */
+    private static void stopLast(ProvisioningContext context) throws IOException {
+        Optional<Integer> last = context.state().get(PORT_STATE).filter(Number.class::isInstance).map(n -> ((Number) n).intValue());
+        if (last.isPresent()) {
+            context.request(request(context, last.get(), RequestedState.STOPPED));
         }
     }
 

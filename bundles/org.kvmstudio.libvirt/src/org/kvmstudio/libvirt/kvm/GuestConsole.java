@@ -16,8 +16,10 @@ import org.kvmstudio.model.Status;
 /**
  * Where this machine reaches a running guest's console, a VNC websocket that listens on its host's
  * loopback: there itself on this machine; on a {@code qemu+ssh://} host, at a port of this machine
- * that a {@link ConsoleTunnels tunnel} carries there over SSH (the same port on every run, claimed
- * like any port of a partition); on another remote host, nowhere, and the guest's status says so.
+ * that a {@link ConsoleTunnels tunnel} carries there over SSH (claimed for the partition, so that no
+ * other partition of the workspace, on any host, takes it); on another remote host, nowhere, and the
+ * guest's status says so. Only a deployment claims or moves that port, as only it publishes the
+ * address; looking at a guest keeps its tunnel open on the port it has.
  */
 final class GuestConsole implements AutoCloseable {
 
@@ -29,7 +31,7 @@ final class GuestConsole implements AutoCloseable {
     /**
      * @param port        where the console is reached from this machine, while the guest runs
      * @param direct      whether that is the guest's own websocket (its VNC display is then here too)
-     * @param unreachable why a running guest's console cannot be reached from here, else empty
+     * @param unreachable why a running guest's console is not reached from here, else empty
      */
     record Reach(OptionalInt port, boolean direct, String unreachable) {
         static final Reach NONE = new Reach(OptionalInt.empty(), false, "");
@@ -38,26 +40,65 @@ final class GuestConsole implements AutoCloseable {
     private final ConsoleTunnels tunnels = new ConsoleTunnels();
 
     /**
-     * How the console of the guest of {@code context}'s partition is reached now that it is
-     * {@code phase}, its websocket on {@code websocket} of {@code host}'s loopback; a tunnel is opened,
-     * moved or closed to match.
+     * For a deployment: how the console of the guest of {@code context}'s partition is reached now
+     * that it is {@code phase}, its websocket on {@code websocket} of {@code host}'s loopback; a
+     * tunnel is opened, moved or closed to match. A tunnel that cannot be opened costs the console,
+     * never the guest.
      */
-    Reach reach(ProvisioningContext context, Host host, Status.Phase phase, OptionalInt websocket) throws ProvisioningException {
+    Reach reach(ProvisioningContext context, Host host, Status.Phase phase, OptionalInt websocket) {
         String id = context.partition().id();
         if (phase != Status.Phase.STARTED || websocket.isEmpty()) {
             tunnels.close(id);
             return Reach.NONE;
         }
         if (host.onThisMachine()) {
+            tunnels.close(id); // its host may have been another machine before
             return new Reach(websocket, true, "");
         }
         Optional<SshRoute> route = SshRoute.of(host.uri());
         if (route.isEmpty()) {
+            tunnels.close(id);
             return new Reach(OptionalInt.empty(), false, "running; its console listens on host " + host.id()
                     + "'s loopback (websocket port " + websocket.getAsInt() + "), which neither a frontend nor a window"
-                    + " on this machine reaches: only the consoles of qemu+ssh:// hosts are carried here");
+                    + " on this machine reaches: " + (isSsh(host)
+                            ? "KVM Studio cannot read the ssh part of the host's URI"
+                            : "only the consoles of qemu+ssh:// hosts are carried here"));
         }
-        return new Reach(OptionalInt.of(tunnel(context, route.get(), websocket.getAsInt())), false, "");
+        try {
+            return new Reach(OptionalInt.of(tunnel(context, route.get(), websocket.getAsInt())), false, "");
+        } catch (ProvisioningException e) {
+            tunnels.close(id);
+            return new Reach(OptionalInt.empty(), false, "running; its console is not carried here from host "
+                    + host.id() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * For a look at a running guest (an owner that started, a host that came back, the periodic
+     * check): keeps its tunnel open on the port it has, pointed at its websocket. Claims nothing.
+     *
+     * @param published the port its published console address names, if any
+     * @return why the guest must be deployed again for its console to be right (a port taken by another
+     *         program, an address that names another port), else empty
+     */
+    Optional<String> keep(ProvisioningContext context, Host host, int websocket, OptionalInt published) {
+        Optional<SshRoute> route = SshRoute.of(host.uri());
+        if (host.onThisMachine() || route.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = context.partition().id();
+        try {
+            OptionalInt claimed = context.claimedPort(TUNNEL_PORT);
+            if (claimed.isEmpty() || !claimed.equals(published)) {
+                return Optional.of("its console is to be carried to another port of this machine");
+            }
+            tunnels.ensure(id, route.get(), claimed.getAsInt(), websocket);
+            return Optional.empty();
+        } catch (BindException taken) {
+            return Optional.of("port " + published.getAsInt() + " of this machine, its console's, is taken by another program");
+        } catch (IOException e) {
+            return Optional.of("its console cannot be carried here from host " + host.id() + ": " + e.getMessage());
+        }
     }
 
     /** The tunnel's port on this machine, listening for {@code remotePort}: the claimed one, or another if a program took it. */
@@ -65,7 +106,7 @@ final class GuestConsole implements AutoCloseable {
         String id = context.partition().id();
         try {
             for (int attempt = 1;; attempt++) {
-                int port = context.claimPort(TUNNEL_PORT, FIRST_TUNNEL_PORT,
+                int port = context.claimLocalPort(TUNNEL_PORT, FIRST_TUNNEL_PORT,
                         candidate -> tunnels.holds(id, candidate) || FreePorts.free("127.0.0.1", candidate));
                 try {
                     tunnels.ensure(id, route, port, remotePort);
@@ -78,9 +119,13 @@ final class GuestConsole implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new ProvisioningException("cannot open the tunnel to the console on host " + route.destination()
-                    + ": " + e.getMessage(), e);
+            throw new ProvisioningException("cannot open the tunnel to its console: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isSsh(Host host) {
+        int colon = host.uri().indexOf(':');
+        return colon > 0 && host.uri().substring(0, colon).endsWith("+ssh");
     }
 
     /** Closes partition {@code id}'s tunnel, if it has one (its guest stopped, or is destroyed). */

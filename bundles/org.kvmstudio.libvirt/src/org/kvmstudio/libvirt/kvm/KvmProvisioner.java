@@ -249,40 +249,67 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         try {
             Connect conn = host.get().connect();
             Observation seen = observe(conn, domainName(p));
-            followConsole(context, host.get(), conn, seen.phase());
-            return Optional.of(seen);
+            return Optional.of(followConsole(context, host.get(), conn, seen.phase()).orElse(seen));
         } catch (ProvisioningException down) {
             return Optional.of(new Observation(Status.Phase.NOT_READY, down.getMessage()));
         }
     }
 
     /**
-     * Keeps a tunnel to the console of a guest on a {@code qemu+ssh://} host as the guest is seen: after
-     * this owner's start (tunnels live in the owner), once its SSH target is back, and after a restart
-     * that moved its websocket. Other guests' consoles need nothing here.
+     * Keeps the tunnel to the console of a guest on a {@code qemu+ssh://} host as the guest is seen:
+     * after this owner's start (tunnels live in the owner), once its host is back, and after a restart
+     * that moved its websocket. It claims nothing: a port taken meanwhile, or an address published for
+     * another one, makes the guest not ready, and the deployment that follows publishes the right one.
+     * Passing states (paused, a libvirt hiccup) keep the consoles open; a guest being stopped or
+     * destroyed gets none back.
+     *
+     * @return what the guest is, where its console makes it differ from what libvirt says
      */
-    private void followConsole(ProvisioningContext context, HostConnection host, Connect conn, Status.Phase phase)
-            throws ProvisioningException {
-        if (host.host().onThisMachine() || SshRoute.of(host.host().uri()).isEmpty()
-                || !VmParameters.of(context.effectiveParameters()).novnc()) {
-            return;
+    private Optional<Observation> followConsole(ProvisioningContext context, HostConnection host, Connect conn,
+            Status.Phase phase) {
+        Partition p = context.partition();
+        if (host.host().onThisMachine() || SshRoute.of(host.host().uri()).isEmpty()) {
+            return Optional.empty();
         }
-        OptionalInt websocket = OptionalInt.empty();
-        if (phase == Status.Phase.STARTED) {
-            try {
-                Optional<Domain> domain = lookup(conn, domainName(context.partition()));
-                if (domain.isPresent()) {
-                    try {
-                        websocket = DomainXmlReader.graphics(domain.get().getXMLDesc(0)).websocketPort();
-                    } finally {
-                        free(domain.get());
-                    }
-                }
-            } catch (LibvirtException | DomainXmlException gone) {
-                // the next look finds it, or the deployment that follows a change
+        if (phase == Status.Phase.STOPPED || p.requestedState() != RequestedState.STARTED) {
+            if (phase == Status.Phase.STOPPED) {
+                console.forget(p.id());
             }
+            return Optional.empty();
         }
-        console.reach(context, host.host(), phase, websocket);
+        if (phase != Status.Phase.STARTED || !VmParameters.of(context.effectiveParameters()).novnc()) {
+            return Optional.empty();
+        }
+        OptionalInt websocket;
+        try {
+            Optional<Domain> domain = lookup(conn, domainName(p));
+            if (domain.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                websocket = DomainXmlReader.graphics(domain.get().getXMLDesc(0)).websocketPort();
+            } finally {
+                free(domain.get());
+            }
+        } catch (LibvirtException | DomainXmlException notNow) {
+            return Optional.empty(); // the next look
+        }
+        if (websocket.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalInt published = p.connectionParameters().get("backend-url").map(Object::toString).map(KvmProvisioner::portOf)
+                .orElse(OptionalInt.empty());
+        return console.keep(context, host.host(), websocket.getAsInt(), published)
+                .map(why -> new Observation(Status.Phase.NOT_READY, why));
+    }
+
+    private static OptionalInt portOf(String url) {
+        try {
+            int port = java.net.URI.create(url).getPort();
+            return port > 0 ? OptionalInt.of(port) : OptionalInt.empty();
+        } catch (IllegalArgumentException notAUrl) {
+            return OptionalInt.empty();
+        }
     }
 
     /** Closes the console tunnels this owner keeps open. */
@@ -587,6 +614,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                 throw new ProvisioningException("cannot remove the domain " + name + ": " + LibvirtErrors.describe(e), e);
             }
         }
+        console.forget(p.id()); // again: a look at it while it was being destroyed may have opened one
         for (String volume : storage.list(p.id() + "-")) {
             storage.delete(volume, vm.wipeOnDestroy() && volume.equals(p.id() + "-disk"));
         }

@@ -75,9 +75,11 @@ public class ConsolePart {
         java.util.Optional<Object> password = published.get("password");
         if (websocket.isEmpty() || password.isEmpty()) {
             // a guest running on another machine publishes no console address; its status says where it is
-            message.setText(partition.isReady() && partition.status().phase() == Status.Phase.STARTED
-                    ? "'" + partition.reference() + "' has no console this machine reaches: " + partition.status().message()
-                    : "'" + partition.reference() + "' has no console published yet: it shows once the virtual machine runs.");
+            boolean running = partition.isReady() && partition.status().phase() == Status.Phase.STARTED;
+            String why = partition.status().message();
+            message.setText(!running ? "'" + partition.reference() + "' has no console published yet: it shows once the virtual machine runs."
+                    : why.isBlank() ? "'" + partition.reference() + "' runs without a console (enable-novnc-server is off)."
+                    : "'" + partition.reference() + "' has no console this machine reaches: " + why);
             return;
         }
         title = partition.reference();
