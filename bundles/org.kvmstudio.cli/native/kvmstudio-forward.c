@@ -9,7 +9,9 @@
  *   frame    = kind (1 byte), length (4 bytes, big-endian), payload
  *   REQUEST  = count of arguments, then the working directory and each argument as length + bytes
  *   OUT, ERR = bytes for standard output, standard error;  EXIT = the exit code (4 bytes)
- * Exits 99 when no owner listens: the start script then runs the command in a platform of its own.
+ * Exits 99 when no owner listens. Started as `kvmstudio-forward --fallback SCRIPT args...` (as the
+ * start script execs it, so that signals sent to `kvmstudio` reach it), it then execs SCRIPT with the
+ * arguments and KVMSTUDIO_NO_FORWARD=1, and the script runs the command in a platform of its own.
  * Built static (musl), so that it runs on any x86_64 Linux the JVM runs on, whatever its C library.
  */
 #define _GNU_SOURCE
@@ -28,7 +30,7 @@
 #include <unistd.h>
 
 enum { REQUEST = 1, OUT = 2, ERR = 3, EXIT = 4 };
-enum { NO_OWNER = 99, FAILED = 1 };
+enum { NO_OWNER = 99, BUSY = 75, FAILED = 1 };
 #define MAX_FRAME (4u << 20)
 
 static void *allocate(size_t size) {
@@ -178,7 +180,8 @@ static int send_request(int fd, const char *cwd, int argc, char **argv) {
     return sent;
 }
 
-int main(int argc, char **argv) {
+/* hands the command argv[1..] to the owner; the owner's exit code, or NO_OWNER */
+static int forward(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* output piped into `head`: read on to the exit code, as the JVM client did */
     /* a closed standard descriptor would become the socket, and output would go back to the owner */
     for (int fd = open("/dev/null", O_RDWR); fd >= 0; fd = open("/dev/null", O_RDWR)) {
@@ -251,4 +254,22 @@ int main(int argc, char **argv) {
             return FAILED;
         }
     }
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3 || strcmp(argv[1], "--fallback") != 0) {
+        return forward(argc, argv);
+    }
+    /* argv[2] stands where argv[0] was: forward() reads the command from argv[1] on */
+    int code = forward(argc - 2, argv + 2);
+    if (code != NO_OWNER && code != BUSY) {
+        return code;
+    }
+    /* nobody listens (99), or the owner is a short command that the platform waits for (75) */
+    signal(SIGPIPE, SIG_DFL);
+    if (setenv("KVMSTUDIO_NO_FORWARD", "1", 1) == 0) {
+        execv(argv[2], argv + 2);
+    }
+    fprintf(stderr, "kvmstudio: cannot run %s: %s\n", argv[2], strerror(errno));
+    return FAILED;
 }

@@ -135,6 +135,28 @@ class NativeForwardingClientTest {
     }
 
     @Test
+    void withAFallbackItBecomesThePlatformsStartWhereNobodyListensOrTheOwnerIsAShortCommand() throws Exception {
+        Path ws = Files.createDirectories(dir.resolve("ws"));
+        // stands for the start script: says how it was run
+        Path script = dir.resolve("start");
+        Files.writeString(script, "#!/bin/sh\necho \"platform [$KVMSTUDIO_NO_FORWARD] $# $*\"\nexit 5\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> env = Map.of("KVMSTUDIO_WORKSPACE", ws.toString());
+        Run alone = run(dir, env, "--fallback", script.toString(), "list", "a b");
+        assertEquals(5, alone.code(), alone.err());
+        assertEquals("platform [1] 2 list a b\n", alone.out(), "the same process goes on as the platform, with the arguments");
+        try (OwnerChannel channel = OwnerChannel.open(ws, (where, args, out, err) -> Cli.BUSY)) {
+            Run busy = run(dir, env, "--fallback", script.toString(), "list");
+            assertEquals("platform [1] 1 list\n", busy.out(), "the platform waits for a short command to let go");
+        }
+        try (OwnerChannel channel = OwnerChannel.open(ws, (where, args, out, err) -> 0)) {
+            Run served = run(dir, env, "--fallback", script.toString(), "list");
+            assertEquals(0, served.code());
+            assertEquals("", served.out(), "an owner that answered is the end of it");
+        }
+    }
+
+    @Test
     void aClosedStandardOutputNeitherHangsTheClientNorSendsItsOutputToTheOwner() throws Exception {
         Path ws = Files.createDirectories(dir.resolve("ws"));
         try (OwnerChannel channel = OwnerChannel.open(ws, (where, args, out, err) -> {
