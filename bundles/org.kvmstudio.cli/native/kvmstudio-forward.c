@@ -182,7 +182,6 @@ static int send_request(int fd, const char *cwd, int argc, char **argv) {
 
 /* hands the command argv[1..] to the owner; the owner's exit code, or NO_OWNER */
 static int forward(int argc, char **argv) {
-    signal(SIGPIPE, SIG_IGN); /* output piped into `head`: read on to the exit code, as the JVM client did */
     /* a closed standard descriptor would become the socket, and output would go back to the owner */
     for (int fd = open("/dev/null", O_RDWR); fd >= 0; fd = open("/dev/null", O_RDWR)) {
         if (fd > STDERR_FILENO) {
@@ -257,7 +256,10 @@ static int forward(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || strcmp(argv[1], "--fallback") != 0) {
+    /* output piped into `head`: read on to the exit code, as the JVM client did; what the platform
+       inherits is what this process was given */
+    void (*given)(int) = signal(SIGPIPE, SIG_IGN);
+    if (argc < 4 || strcmp(argv[1], "--fallback") != 0) {
         return forward(argc, argv);
     }
     /* argv[2] stands where argv[0] was: forward() reads the command from argv[1] on */
@@ -266,9 +268,14 @@ int main(int argc, char **argv) {
         return code;
     }
     /* nobody listens (99), or the owner is a short command that the platform waits for (75) */
-    signal(SIGPIPE, SIG_DFL);
+    signal(SIGPIPE, given == SIG_ERR ? SIG_DFL : given);
     if (setenv("KVMSTUDIO_NO_FORWARD", "1", 1) == 0) {
         execv(argv[2], argv + 2);
+        if (errno == EACCES || errno == ENOEXEC) {
+            /* a script run as `sh kvmstudio ...` need not be executable itself */
+            argv[1] = "sh";
+            execv("/bin/sh", argv + 1);
+        }
     }
     fprintf(stderr, "kvmstudio: cannot run %s: %s\n", argv[2], strerror(errno));
     return FAILED;

@@ -39,7 +39,7 @@ class NativeForwardingClientTest {
     Path dir;
 
     /** What the client printed and exited with. */
-    record Run(int code, String out, String err) {
+    record Run(int code, String out, String err, long pid) {
     }
 
     private static Path client() {
@@ -64,7 +64,7 @@ class NativeForwardingClientTest {
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             String out = read(p.getInputStream());
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the client ended");
-            return new Run(p.exitValue(), out, err.get(30, TimeUnit.SECONDS));
+            return new Run(p.exitValue(), out, err.get(30, TimeUnit.SECONDS), p.pid());
         } finally {
             p.destroyForcibly();
         }
@@ -139,14 +139,16 @@ class NativeForwardingClientTest {
         Path ws = Files.createDirectories(dir.resolve("ws"));
         // stands for the start script: says how it was run
         Path script = dir.resolve("start");
-        Files.writeString(script, "#!/bin/sh\necho \"platform [$KVMSTUDIO_NO_FORWARD] $# $*\"\nexit 5\n");
+        Files.writeString(script, "#!/bin/sh\necho \"platform [$KVMSTUDIO_NO_FORWARD] $# $*\"\necho $$ >&2\nexit 5\n");
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Map<String, String> env = Map.of("KVMSTUDIO_WORKSPACE", ws.toString());
         Run alone = run(dir, env, "--fallback", script.toString(), "list", "a b");
         assertEquals(5, alone.code(), alone.err());
-        assertEquals("platform [1] 2 list a b\n", alone.out(), "the same process goes on as the platform, with the arguments");
+        assertEquals("platform [1] 2 list a b\n", alone.out(), "the platform is started with the arguments");
+        assertEquals(Long.toString(alone.pid()), alone.err().strip(), "in the same process, which signals reach");
         try (OwnerChannel channel = OwnerChannel.open(ws, (where, args, out, err) -> Cli.BUSY)) {
             Run busy = run(dir, env, "--fallback", script.toString(), "list");
+            assertEquals(5, busy.code());
             assertEquals("platform [1] 1 list\n", busy.out(), "the platform waits for a short command to let go");
         }
         try (OwnerChannel channel = OwnerChannel.open(ws, (where, args, out, err) -> 0)) {
