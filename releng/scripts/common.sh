@@ -72,8 +72,9 @@ ensure_libvirt_user() {
 }
 
 # Only for the tests: the tiny guest's boot loader and ISO tools, a prompt zombie reaper (tini), curl,
-# and Chromium with openssl for the frontend's console opened in a real browser.
-TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl file netcat-openbsd)
+# Chromium with openssl for the frontend's console opened in a real browser, file (what the product
+# ships), and ssh with netcat for the host reached over qemu+ssh://.
+TEST_PACKAGES=(tini xorriso isolinux syslinux-common chromium openssl file netcat-openbsd openssh-client)
 
 # The build compiles the command line's forwarding client (C, like the Eclipse launcher), static with musl.
 BUILD_PACKAGES=(musl-tools)
