@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -18,7 +19,9 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.kvmstudio.core.Studio;
 import org.kvmstudio.libvirt.hosts.HostConnection;
+import org.kvmstudio.model.Filter;
 import org.kvmstudio.model.InstanceRequest;
+import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
 import org.kvmstudio.release.kvm.KvmRelease;
@@ -63,6 +66,13 @@ final class LibvirtFixture {
     /** A reference no other test of this run uses. */
     synchronized String reference(String base) {
         return base + "-" + (++counter);
+    }
+
+    /** A small VM (512 MiB, a 1 GiB disk, no forwarded ports) pinned to host {@code hostId}. */
+    static InstanceRequest smallVmOn(String reference, String hostId) {
+        return InstanceRequest.of("kvm", reference).withParameters(Parameters.of(Map.of(
+                "ram-size", 512, "disk-size", 1, "nat-rules", List.of())))
+                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, hostId)));
     }
 
     /** Requests, then deploys until the partition is ready (or the deadline passes). */

@@ -34,10 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kvmstudio.libvirt.hosts.SshRoute;
 import org.kvmstudio.libvirt.kvm.KvmProvisioner;
-import org.kvmstudio.model.Filter;
 import org.kvmstudio.model.Host;
-import org.kvmstudio.model.InstanceRequest;
-import org.kvmstudio.model.Parameters;
 import org.kvmstudio.model.Partition;
 import org.kvmstudio.model.RequestedState;
 
@@ -145,9 +142,7 @@ class SshHostTest {
     @Test
     void theConsoleOfAGuestOnAnSshHostIsCarriedToAPortOfThisMachine() throws Exception {
         String ref = fx.reference("over-ssh");
-        Partition p = fx.deploy(InstanceRequest.of("kvm", ref).withParameters(Parameters.of(Map.of(
-                "ram-size", 512, "disk-size", 1, "nat-rules", List.of())))
-                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostc"))), Duration.ofSeconds(120));
+        Partition p = fx.deploy(LibvirtFixture.smallVmOn(ref, "hostc"), Duration.ofSeconds(120));
         assertTrue(p.isReady(), p.status().message());
         assertEquals("hostc", p.hostId());
         String backend = p.connectionParameters().get("backend-url").map(Object::toString).orElseThrow(() ->
@@ -187,8 +182,7 @@ class SshHostTest {
         }
 
         // stopped, the guest's console is closed here too: libvirt may give its websocket to another guest
-        fx.studio.engine().request(InstanceRequest.of("kvm", ref).withParameters(p.parameters())
-                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostc"))).withState(RequestedState.STOPPED));
+        fx.studio.engine().request(LibvirtFixture.smallVmOn(ref, "hostc").withState(RequestedState.STOPPED));
         Partition stopped = fx.converge(ref, Duration.ofSeconds(90));
         assertTrue(stopped.isReady(), stopped.status().message());
         assertTrue(stopped.connectionParameters().get("backend-url").isEmpty(), stopped.connectionParameters().toString());

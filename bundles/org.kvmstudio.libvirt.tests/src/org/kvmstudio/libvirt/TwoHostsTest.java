@@ -88,9 +88,7 @@ class TwoHostsTest {
     @Test
     void aRequestPinnedToAHostRunsThereOnItsStoragePool() throws Exception {
         String ref = fx.reference("pinned");
-        Partition p = fx.deploy(InstanceRequest.of("kvm", ref).withParameters(Parameters.of(Map.of(
-                "ram-size", 512, "disk-size", 1, "nat-rules", List.of())))
-                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostb"))), Duration.ofSeconds(90));
+        Partition p = fx.deploy(LibvirtFixture.smallVmOn(ref, "hostb"), Duration.ofSeconds(90));
         assertTrue(p.isReady(), p.status().message());
         assertEquals("hostb", p.hostId());
         assertEquals(1, domainOn(HOST_B, p).isActive());
@@ -174,9 +172,7 @@ class TwoHostsTest {
     @Test
     void aHostThatGoesAwayIsReportedDownAndItsPartitionsAreReadyAgainWhenItIsBack() throws Exception {
         String ref = fx.reference("onb");
-        Partition p = fx.deploy(InstanceRequest.of("kvm", ref).withParameters(Parameters.of(Map.of(
-                "ram-size", 512, "disk-size", 1, "nat-rules", List.of())))
-                .withFilter(Filter.of(Map.of(Filter.COMPUTER_GUID, "hostb"))), Duration.ofSeconds(90));
+        Partition p = fx.deploy(LibvirtFixture.smallVmOn(ref, "hostb"), Duration.ofSeconds(90));
         assertTrue(p.isReady(), p.status().message());
         fx.studio.startController();
         host("stop", "hostb");

@@ -13,7 +13,8 @@ import java.util.List;
  * frame is a kind byte, a length and that many bytes. The command line sends one {@link #REQUEST}
  * (its working directory and arguments); the owner runs the command and streams its standard
  * output and error back as it goes, then its {@link #EXIT} code. JDK only: the forwarding client
- * runs without the platform.
+ * runs without the platform. The start script's native client ({@code native/kvmstudio-forward.c})
+ * speaks it too: keep the two in step.
  */
 public final class Frames {
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Where the owner of a workspace listens: {@code <workspace>/run/owner.sock}, in a folder only its
  * user may enter. The workspace is found as the platform finds it: {@code --workspace}, else
- * {@code KVMSTUDIO_WORKSPACE}, else {@code ~/.kvmstudio}.
+ * {@code KVMSTUDIO_WORKSPACE}, else {@code ~/.kvmstudio}; the native client
+ * ({@code native/kvmstudio-forward.c}) finds it by the same rule.
  */
 public final class OwnerSocket {
 

@@ -27,17 +27,25 @@ public record SshRoute(String command, String destination, Optional<String> user
     private static final Pattern NAME = Pattern.compile("(?!-)[A-Za-z0-9._:%-]+");
     private static final Pattern USER = Pattern.compile("(?!-)[A-Za-z0-9._@-]+");
 
-    /** The route of a libvirt URI whose transport is ssh; empty for any other URI. */
+    /** Whether a libvirt URI's transport is the ssh binary ({@code qemu+ssh://}, {@code xen+ssh://}...). */
+    public static boolean isSsh(String libvirtUri) {
+        int colon = libvirtUri.indexOf(':');
+        return colon > 0 && libvirtUri.substring(0, colon).endsWith("+ssh");
+    }
+
+    /** The route of a libvirt URI whose transport is ssh; empty for any other URI, or one it cannot read. */
     public static Optional<SshRoute> of(String libvirtUri) {
+        if (!isSsh(libvirtUri)) {
+            return Optional.empty();
+        }
         URI uri;
         try {
             uri = new URI(libvirtUri);
         } catch (URISyntaxException notAUri) {
             return Optional.empty();
         }
-        String scheme = uri.getScheme();
         String host = uri.getHost();
-        if (scheme == null || !scheme.endsWith("+ssh") || host == null) {
+        if (host == null) {
             return Optional.empty();
         }
         String destination = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;

@@ -39,6 +39,16 @@ final class GuestConsole implements AutoCloseable {
 
     private final ConsoleTunnels tunnels = new ConsoleTunnels();
 
+    /** The console's address as a guest publishes it ({@code backend-url}): a websocket on this machine's loopback. */
+    static String backendUrl(int port) {
+        return "ws://127.0.0.1:" + port + "/";
+    }
+
+    /** The SSH route to {@code host}'s loopback when its consoles are carried here; empty when they are not. */
+    static Optional<SshRoute> carried(Host host) {
+        return host.onThisMachine() ? Optional.empty() : SshRoute.of(host.uri());
+    }
+
     /**
      * For a deployment: how the console of the guest of {@code context}'s partition is reached now
      * that it is {@code phase}, its websocket on {@code websocket} of {@code host}'s loopback; a
@@ -55,12 +65,12 @@ final class GuestConsole implements AutoCloseable {
             tunnels.close(id); // its host may have been another machine before
             return new Reach(websocket, true, "");
         }
-        Optional<SshRoute> route = SshRoute.of(host.uri());
+        Optional<SshRoute> route = carried(host);
         if (route.isEmpty()) {
             tunnels.close(id);
             return new Reach(OptionalInt.empty(), false, "running; its console listens on host " + host.id()
                     + "'s loopback (websocket port " + websocket.getAsInt() + "), which neither a frontend nor a window"
-                    + " on this machine reaches: " + (isSsh(host)
+                    + " on this machine reaches: " + (SshRoute.isSsh(host.uri())
                             ? "KVM Studio cannot read the ssh part of the host's URI"
                             : "only the consoles of qemu+ssh:// hosts are carried here"));
         }
@@ -74,28 +84,26 @@ final class GuestConsole implements AutoCloseable {
     }
 
     /**
-     * For a look at a running guest (an owner that started, a host that came back, the periodic
-     * check): keeps its tunnel open on the port it has, pointed at its websocket. Claims nothing.
+     * For a look at a running guest whose console is {@link #carried} over {@code route} (an owner that
+     * started, a host that came back, the periodic check): keeps its tunnel open on the port it has,
+     * pointed at its websocket. Claims nothing.
      *
-     * @param published the port its published console address names, if any
+     * @param published the console address it published ({@code backend-url}), if any
      * @return why the guest must be deployed again for its console to be right (a port taken by another
      *         program, an address that names another port), else empty
      */
-    Optional<String> keep(ProvisioningContext context, Host host, int websocket, OptionalInt published) {
-        Optional<SshRoute> route = SshRoute.of(host.uri());
-        if (host.onThisMachine() || route.isEmpty()) {
-            return Optional.empty();
-        }
-        String id = context.partition().id();
+    Optional<String> keep(ProvisioningContext context, Host host, SshRoute route, int websocket, Optional<String> published) {
         try {
             OptionalInt claimed = context.claimedPort(TUNNEL_PORT);
-            if (claimed.isEmpty() || !claimed.equals(published)) {
+            if (claimed.isEmpty() || !published.equals(Optional.of(backendUrl(claimed.getAsInt())))) {
                 return Optional.of("its console is to be carried to another port of this machine");
             }
-            tunnels.ensure(id, route.get(), claimed.getAsInt(), websocket);
+            try {
+                tunnels.ensure(context.partition().id(), route, claimed.getAsInt(), websocket);
+            } catch (BindException taken) {
+                return Optional.of("port " + claimed.getAsInt() + " of this machine, its console's, is taken by another program");
+            }
             return Optional.empty();
-        } catch (BindException taken) {
-            return Optional.of("port " + published.getAsInt() + " of this machine, its console's, is taken by another program");
         } catch (IOException e) {
             return Optional.of("its console cannot be carried here from host " + host.id() + ": " + e.getMessage());
         }
@@ -121,11 +129,6 @@ final class GuestConsole implements AutoCloseable {
         } catch (IOException e) {
             throw new ProvisioningException("cannot open the tunnel to its console: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean isSsh(Host host) {
-        int colon = host.uri().indexOf(':');
-        return colon > 0 && host.uri().substring(0, colon).endsWith("+ssh");
     }
 
     /** Closes partition {@code id}'s tunnel, if it has one (its guest stopped, or is destroyed). */

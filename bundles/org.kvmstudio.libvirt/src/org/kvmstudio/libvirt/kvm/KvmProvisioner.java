@@ -174,7 +174,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                         values.put("vnc-host", "127.0.0.1");
                         published.vncPort().ifPresent(port -> values.put("vnc-port", Integer.toString(port)));
                     }
-                    reach.port().ifPresent(port -> values.put("backend-url", "ws://127.0.0.1:" + port + "/"));
+                    reach.port().ifPresent(port -> values.put("backend-url", GuestConsole.backendUrl(port)));
                     FrontendEntry.Outcome entry = FrontendEntry.follow(context, phase, reach);
                     entry.url().ifPresent(url -> values.put("url", url));
                     note = entry.note();
@@ -268,7 +268,8 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
     private Optional<Observation> followConsole(ProvisioningContext context, HostConnection host, Connect conn,
             Status.Phase phase) {
         Partition p = context.partition();
-        if (host.host().onThisMachine() || SshRoute.of(host.host().uri()).isEmpty()) {
+        Optional<SshRoute> route = GuestConsole.carried(host.host());
+        if (route.isEmpty()) {
             return Optional.empty();
         }
         if (phase == Status.Phase.STOPPED || p.requestedState() != RequestedState.STARTED) {
@@ -297,19 +298,9 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         if (websocket.isEmpty()) {
             return Optional.empty();
         }
-        OptionalInt published = p.connectionParameters().get("backend-url").map(Object::toString).map(KvmProvisioner::portOf)
-                .orElse(OptionalInt.empty());
-        return console.keep(context, host.host(), websocket.getAsInt(), published)
+        return console.keep(context, host.host(), route.get(), websocket.getAsInt(),
+                p.connectionParameters().get("backend-url").map(Object::toString))
                 .map(why -> new Observation(Status.Phase.NOT_READY, why));
-    }
-
-    private static OptionalInt portOf(String url) {
-        try {
-            int port = java.net.URI.create(url).getPort();
-            return port > 0 ? OptionalInt.of(port) : OptionalInt.empty();
-        } catch (IllegalArgumentException notAUrl) {
-            return OptionalInt.empty();
-        }
     }
 
     /** Closes the console tunnels this owner keeps open. */
