@@ -29,6 +29,8 @@ import org.xml.sax.InputSource;
  * disk (made before the clock starts) and loopback address; nothing else changes.
  * Usage: java -cp libvirt.jar:jna.jar RawLibvirt.java ROOT TEMPLATE.xml COUNT PARALLEL(true|false)
  * Prints one line per domain: "raw <name> <milliseconds>", and "raw-total <milliseconds>".
+ * With COUNT "rounds": one domain for each line read from standard input (defined, started, timed,
+ * removed), so that the caller interleaves them with KVM Studio's rounds and both meet the same machine.
  */
 public class RawLibvirt {
 
@@ -41,7 +43,8 @@ public class RawLibvirt {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
         String template = Files.readString(Path.of(args[1]));
-        int count = Integer.parseInt(args[2]);
+        boolean rounds = args[2].equals("rounds");
+        int count = rounds ? 0 : Integer.parseInt(args[2]);
         boolean parallel = Boolean.parseBoolean(args[3]);
         Connect.setErrorCallback(SILENT);
         Library.initEventLoop();
@@ -56,34 +59,66 @@ public class RawLibvirt {
         loop.start();
         Connect conn = new Connect("qemu:///embed?root=" + root);
         conn.getCapabilities(); // the first connect probes QEMU: not part of what is measured
+        if (rounds) {
+            System.out.println("ready");
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            for (int i = 0; in.readLine() != null; i++) {
+                String xml = prepared(root, template, i);
+                System.out.println(defineAndStart(conn, xml));
+                remove(conn, "raw-" + i);
+            }
+            conn.close();
+            return;
+        }
         List<String> xmls = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Path disk = root.resolve("disk-" + i + ".qcow2");
-            new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "1G").inheritIO().start().waitFor();
-            xmls.add(variant(template, "raw-" + i, disk, "127.78.0." + (i + 2)));
+            xmls.add(prepared(root, template, i));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(parallel ? count : 1);
         long began = System.nanoTime();
-        List<Future<String>> results = new ArrayList<>();
-        for (String xml : xmls) {
-            results.add(pool.submit(() -> {
-                long t = System.nanoTime();
-                Domain d = conn.domainDefineXML(xml);
-                d.create();
-                return "raw " + d.getName() + " " + (System.nanoTime() - t) / 1_000_000;
-            }));
-        }
-        for (Future<String> f : results) {
-            System.out.println(f.get());
-        }
-        System.out.println("raw-total " + (System.nanoTime() - began) / 1_000_000);
-        pool.shutdown();
-        for (int i = 0; i < count; i++) {
-            Domain d = conn.domainLookupByName("raw-" + i);
-            d.destroy();
-            d.undefine();
+        if (parallel) {
+            ExecutorService pool = Executors.newFixedThreadPool(count);
+            List<Future<String>> results = new ArrayList<>();
+            for (String xml : xmls) {
+                results.add(pool.submit(() -> defineAndStart(conn, xml)));
+            }
+            for (Future<String> f : results) {
+                System.out.println(f.get());
+            }
+            System.out.println("raw-total " + (System.nanoTime() - began) / 1_000_000);
+            pool.shutdown();
+            for (int i = 0; i < count; i++) {
+                remove(conn, "raw-" + i);
+            }
+        } else {
+            // one at a time, each removed before the next starts (out of the clock), as KVM Studio's rounds
+            // are: a guest left running would slow the next one's start on two cores
+            for (int i = 0; i < count; i++) {
+                System.out.println(defineAndStart(conn, xmls.get(i)));
+                remove(conn, "raw-" + i);
+            }
         }
         conn.close();
+    }
+
+    /** Domain {@code i}'s XML, its disk made (out of the clock, as KVM Studio's is in it). */
+    static String prepared(Path root, String template, int i) throws Exception {
+        Path disk = root.resolve("disk-" + i + ".qcow2");
+        Files.deleteIfExists(disk);
+        new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "1G").inheritIO().start().waitFor();
+        return variant(template, "raw-" + i, disk, "127.78.0." + (i % 250 + 2));
+    }
+
+    static String defineAndStart(Connect conn, String xml) throws Exception {
+        long t = System.nanoTime();
+        Domain d = conn.domainDefineXML(xml);
+        d.create();
+        return "raw " + d.getName() + " " + (System.nanoTime() - t) / 1_000_000;
+    }
+
+    static void remove(Connect conn, String name) throws Exception {
+        Domain d = conn.domainLookupByName(name);
+        d.destroy();
+        d.undefine();
     }
 
     /** The template with another name, no UUID (libvirt makes one), another disk and NAT address. */

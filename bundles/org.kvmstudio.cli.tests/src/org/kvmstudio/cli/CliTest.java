@@ -124,6 +124,26 @@ class CliTest {
     }
 
     @Test
+    void onlyTheCommandNamedIsBuiltAndHelpAndSuggestionsStillKnowThemAll() {
+        assertEquals(Set.of("request"), org.kvmstudio.cli.commands.KvmStudioCommand
+                .commandLine(null, List.of("--workspace", "list", "--json", "request", "vm", "kvm")).getSubcommands().keySet(),
+                "--workspace's folder is not the command");
+        assertEquals(Set.of("hosts"), org.kvmstudio.cli.commands.KvmStudioCommand
+                .commandLine(null, List.of("hosts", "add", "qemu:///system")).getSubcommands().keySet());
+        assertEquals(8, org.kvmstudio.cli.commands.KvmStudioCommand.commandLine(null, List.of("--", "list")).getSubcommands().size());
+
+        assertEquals(Cli.OK, run("--help"));
+        for (String command : List.of("request", "info", "list", "remove", "hosts", "template", "orphans", "agent")) {
+            assertTrue(out().contains("  " + command + " "), command + " is listed: " + out());
+        }
+        assertEquals(Cli.FAILED, run("lsit"));
+        assertTrue(err().contains("list"), "a misspelt command is matched against all of them: " + err());
+        assertEquals(Cli.OK, run("list", "--workspace", dir.resolve("ws").toString(), "--json"), err());
+        assertTrue(out().strip().startsWith("[") && out().strip().endsWith("]"), "options of the top level still reach "
+                + "the command: " + out());
+    }
+
+    @Test
     void keyValueParametersAreTypedByTheSchemaAndAliasesAreHonoured() {
         assertEquals(Cli.NOT_READY, run("request", "myawesomekvm", "kvm", "--parameters", "ram-size=2048",
                 "ndb_ip=2a01:e35:2e27:460:e2cb:4eff:fed9:48dc", "ndb_port=1024", "nat-rules=[22,80]"), err());

@@ -40,7 +40,7 @@ public final class Cli {
      */
     static int run(List<String> args, String cwd, PrintStream out, PrintStream err, StudioAccess access, boolean retryable) {
         CliContext context = new CliContext(Path.of(cwd), out, err, access);
-        CommandLine cl = new CommandLine(new KvmStudioCommand(context));
+        CommandLine cl = KvmStudioCommand.commandLine(context, args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

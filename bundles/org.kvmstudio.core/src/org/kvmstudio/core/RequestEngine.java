@@ -648,17 +648,21 @@ public final class RequestEngine {
                     s.requestedState())).toList();
             try {
                 Partition target = p;
+                UnaryOperator<Partition> deploying = current -> current.status().phase() == Status.Phase.NOT_READY
+                        ? current.withStatus(notReady("deploying revision " + p.revision())) : current;
+                boolean placedNow = false;
                 if (p.hostId() == null && p.requestedState() != RequestedState.DESTROYED) {
                     synchronized (placementLock) {
                         Optional<String> host = provisioner.get().place(new Context(p, effective, slaveEntries));
                         if (host.isPresent()) {
-                            target = placed(p, host.get());
+                            target = placed(p, host.get(), deploying);
+                            placedNow = true;
                         }
                     }
                 }
-                long revision = target.revision();
-                update(p.id(), current -> current.status().phase() == Status.Phase.NOT_READY
-                        ? current.withStatus(notReady("deploying revision " + revision)) : current);
+                if (!placedNow) {
+                    update(p.id(), deploying);
+                }
                 Deployment deployment = provisioner.get().deploy(new Context(target, effective, slaveEntries), monitor);
                 if (release != null) {
                     checkPublished(release, target, deployment);
@@ -689,11 +693,13 @@ public final class RequestEngine {
         }
     }
 
-    /** {@code p} placed on {@code hostId}, stored before anything is created there, so a crash cannot move it. */
-    private synchronized Partition placed(Partition p, String hostId) {
+    /**
+     * {@code p} placed on {@code hostId}, stored before anything is created there, so a crash cannot move
+     * it; with the status of its deployment, in the same write.
+     */
+    private synchronized Partition placed(Partition p, String hostId, UnaryOperator<Partition> deploying) {
         Partition current = store.partition(p.id()).orElse(p);
-        Partition withHost = current.withHost(hostId);
-        store(withHost, InstanceEvent.Kind.CHANGED);
+        store(deploying.apply(current.withHost(hostId)), InstanceEvent.Kind.CHANGED);
         return p.withHost(hostId);
     }
 

@@ -202,6 +202,45 @@ class WorkspaceTest {
     }
 
     @Test
+    void guidsAreReservedABlockAtATimeAndAWorkspaceLeftByACrashNeverHandsOneOutAgain(@TempDir Path afterCrash)
+            throws IOException {
+        List<String> handedOut = new ArrayList<>();
+        try (Workspace workspace = Workspace.open(dir)) {
+            handedOut.add(workspace.nextInstanceGuid());
+            String counter = Files.readString(dir.resolve("workspace.json"));
+            for (int i = 0; i < 40; i++) { // past the first block
+                String guid = workspace.nextInstanceGuid();
+                handedOut.add(guid);
+                workspace.save(Fixtures.partition(guid));
+                if (i < 5) {
+                    assertEquals(counter, Files.readString(dir.resolve("workspace.json")),
+                            "a guid of the block already reserved writes no counter");
+                }
+            }
+            workspace.deletePartition(handedOut.get(handedOut.size() - 1)); // its number must not come back either
+            // the files as a crash now would leave them (the lock file is not locked in the copy)
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.toList()) {
+                    Path to = afterCrash.resolve(dir.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to);
+                    }
+                }
+            }
+        }
+        try (Workspace crashed = Workspace.open(afterCrash)) {
+            String next = crashed.nextInstanceGuid();
+            assertFalse(handedOut.contains(next), next + " was handed out before the crash");
+            assertTrue(InstanceGuid.number(next) > 41 && InstanceGuid.number(next) <= 41 + 32, next);
+        }
+        try (Workspace reopened = Workspace.open(dir)) {
+            assertEquals("SOFTINST-42", reopened.nextInstanceGuid(), "a clean close gives back what was reserved");
+        }
+    }
+
+    @Test
     void idsAndNamesAreCheckedBeforeTheyBecomePaths() throws IOException {
         Path workspaceDir = dir.resolve("ws");
         try (Workspace workspace = Workspace.open(workspaceDir)) {
@@ -278,6 +317,17 @@ class WorkspaceTest {
             }
             workspace.state("SOFTINST-5").put("k", "again");
             assertEquals(Optional.of("again"), workspace.state("SOFTINST-5").get("k"));
+
+            // several values at once: one write, a null removes
+            java.util.HashMap<String, Object> two = new java.util.HashMap<>(Map.of("a", 1, "b", "two"));
+            two.put("k", null);
+            workspace.state("SOFTINST-5").putAll(two);
+        }
+        try (Workspace workspace = Workspace.open(dir)) {
+            PartitionState state = workspace.state("SOFTINST-5");
+            assertEquals(List.of(Optional.of(1L), Optional.of("two"), Optional.empty()),
+                    List.of(state.get("a").map(n -> ((Number) n).longValue()), state.get("b"), state.get("k")),
+                    "written through, as the file gives them back");
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -71,13 +72,25 @@ public final class PartitionState {
     }
 
     /** Sets {@code key} ({@code null} removes it) and writes the state before returning. */
-    public synchronized void put(String key, Object value) throws IOException {
+    public void put(String key, Object value) throws IOException {
+        Map<String, Object> one = new HashMap<>();
+        one.put(key, value);
+        putAll(one);
+    }
+
+    /**
+     * Sets each key (a {@code null} value removes it) and writes the state once, before returning:
+     * values remembered together cost one durable write, not one each.
+     */
+    public synchronized void putAll(Map<String, ?> entries) throws IOException {
         Map<String, Object> copy = new LinkedHashMap<>(values().asMap());
-        if (value == null) {
-            copy.remove(key);
-        } else {
-            copy.put(key, value);
-        }
+        entries.forEach((key, value) -> {
+            if (value == null) {
+                copy.remove(key);
+            } else {
+                copy.put(key, value);
+            }
+        });
         Parameters changed = Parameters.of(copy);
         if (!changed.equals(values)) {
             // AtomicFiles' temporary file is created rw------- and renamed over the target: never readable by others

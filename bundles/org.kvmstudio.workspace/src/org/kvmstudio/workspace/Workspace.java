@@ -60,7 +60,16 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     private final Map<String, PartitionState> states = new HashMap<>();
     private String id;
     private final List<LoadProblem> loadProblems = new ArrayList<>();
+    /**
+     * Instance numbers are reserved on disk a block at a time ({@code workspace.json} holds the first
+     * number not reserved): a request then writes only its partition's file, not the counter as well
+     * (each durable write costs milliseconds, several while QEMU starts). A clean close gives back what
+     * was not handed out; a crash skips the rest of a block, and never hands a number out twice.
+     */
+    private static final int INSTANCE_NUMBER_BLOCK = 32;
     private long nextInstanceNumber;
+    /** Numbers from here on were never handed out by anyone: what {@code workspace.json} holds. */
+    private long reservedBelow;
     private boolean closed;
 
     private Workspace(Path directory, WorkspaceLock lock) {
@@ -146,7 +155,10 @@ public final class Workspace implements PartitionStore, AutoCloseable {
         partitions.put(partition.id(), partition);
         if (number >= nextInstanceNumber) {
             // an id not handed out here (an import, say) must not be handed out later
-            writeNextInstanceNumber(number + 1);
+            if (number >= reservedBelow) {
+                reserveBelow(number + 1);
+            }
+            nextInstanceNumber = number + 1;
         }
     }
 
@@ -195,7 +207,10 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     public synchronized String nextInstanceGuid() throws IOException {
         checkOpen();
         long number = nextInstanceNumber;
-        writeNextInstanceNumber(number + 1);
+        if (number >= reservedBelow) {
+            reserveBelow(number + INSTANCE_NUMBER_BLOCK);
+        }
+        nextInstanceNumber = number + 1;
         return InstanceGuid.of(number);
     }
 
@@ -230,7 +245,13 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
-            lock.release();
+            try {
+                if (nextInstanceNumber < reservedBelow) {
+                    reserveBelow(nextInstanceNumber); // the numbers not handed out, back: guids stay dense
+                }
+            } finally {
+                lock.release();
+            }
         }
     }
 
@@ -255,9 +276,9 @@ public final class Workspace implements PartitionStore, AutoCloseable {
         return templatesDirectory.resolve(name + JSON);
     }
 
-    private void writeNextInstanceNumber(long next) throws IOException {
-        AtomicFiles.write(directory.resolve(WORKSPACE_FILE), WorkspaceJson.workspaceToJson(next, id));
-        nextInstanceNumber = next;
+    private void reserveBelow(long bound) throws IOException {
+        AtomicFiles.write(directory.resolve(WORKSPACE_FILE), WorkspaceJson.workspaceToJson(bound, id));
+        reservedBelow = bound;
     }
 
     private void load() throws IOException {
@@ -299,8 +320,9 @@ public final class Workspace implements PartitionStore, AutoCloseable {
         nextInstanceNumber = Math.max(lowest, stored.map(WorkspaceJson.WorkspaceFile::nextInstanceNumber).orElse(1L));
         id = stored.map(WorkspaceJson.WorkspaceFile::id).filter(s -> s != null && !s.isBlank())
                 .orElseGet(() -> java.util.UUID.randomUUID().toString());
+        reservedBelow = stored.map(WorkspaceJson.WorkspaceFile::nextInstanceNumber).orElse(1L);
         if (stored.map(f -> f.nextInstanceNumber() != nextInstanceNumber || !id.equals(f.id())).orElse(true)) {
-            writeNextInstanceNumber(nextInstanceNumber);
+            reserveBelow(nextInstanceNumber);
         }
     }
 

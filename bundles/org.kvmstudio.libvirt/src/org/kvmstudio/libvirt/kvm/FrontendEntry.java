@@ -43,7 +43,7 @@ final class FrontendEntry {
      * websocket reached at {@code console} from this machine, whose frontends serve the entry.
      */
     static Outcome follow(ProvisioningContext context, Status.Phase phase, GuestConsole.Reach console) {
-        OptionalInt websocketPort = console.port();
+        OptionalInt websocketPort = followedPort(phase, console);
         try {
             if (phase == Status.Phase.STARTED && websocketPort.isEmpty() && !console.unreachable().isBlank()) {
                 // an entry requested while the console was reached (before its host counted as another
@@ -51,8 +51,8 @@ final class FrontendEntry {
                 stopLast(context);
                 return new Outcome(Optional.empty(), console.unreachable());
             }
-            if (phase == Status.Phase.STARTED && websocketPort.isPresent()) {
-                context.state().put(PORT_STATE, websocketPort.getAsInt());
+            if (websocketPort.isPresent()) {
+                context.state().put(PORT_STATE, websocketPort.getAsInt()); // no write when the deployment kept it already
                 return outcome(context.request(request(context, websocketPort.getAsInt(), RequestedState.STARTED)));
             }
             if (phase == Status.Phase.STOPPED) {
@@ -64,6 +64,11 @@ final class FrontendEntry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the frontend entry's port in the partition's state", e);
         }
+    }
+
+    /** The websocket port the entry is requested with (and {@link #PORT_STATE} keeps) for a VM in {@code phase}. */
+    static OptionalInt followedPort(Status.Phase phase, GuestConsole.Reach console) {
+        return phase == Status.Phase.STARTED ? console.port() : OptionalInt.empty();
     }
 
     /** Requests the entry stopped, on the port it was last requested with, if it ever was. */

@@ -9,9 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +20,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -142,34 +145,56 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
             Optional<Domain> before = lookup(conn, name);
             before.ifPresent(this::free);
             firstTime = before.isEmpty();
-            prepareVolumes(p, vm, storage, conn, name, undo, sub.split(40));
-            List<DiskSpec> disks = disks(p, vm, storage);
-            DomainSpec spec = spec(context, vm, host.virtType(), disks, storage, conn, name);
-            String xml = DomainXmlWriter.write(spec);
-            String digest = sha256(xml);
-            Optional<Domain> existing = lookup(conn, name);
+            // the volumes are made while the domain is defined: libvirt needs them only to start it
+            // (a new disk is a qemu-img run, a few tens of milliseconds of a request)
+            IProgressMonitor volumeProgress = sub.split(40);
+            Beside volumes = new Beside("kvmstudio volumes of " + p.id(),
+                    () -> prepareVolumes(p, vm, storage, conn, name, undo, volumeProgress));
             boolean redefined = false;
-            if (existing.isEmpty() || !digest.equals(context.state().get(DEFINED_XML).orElse(null))) {
-                Domain defined = conn.domainDefineXML(xml);
-                if (existing.isEmpty()) {
-                    undo.push(() -> undefine(conn, name));
+            String digest;
+            try {
+                List<DiskSpec> disks = disks(p, vm, storage);
+                DomainSpec spec = spec(context, vm, host.virtType(), disks, storage, conn, name);
+                String xml = DomainXmlWriter.write(spec);
+                digest = sha256(xml);
+                Optional<Domain> existing = lookup(conn, name);
+                if (existing.isEmpty() || !digest.equals(context.state().get(DEFINED_XML).orElse(null))) {
+                    Domain defined = conn.domainDefineXML(xml);
+                    if (existing.isEmpty()) {
+                        undo.push(() -> undefine(conn, name));
+                    }
+                    defined.free();
+                    redefined = existing.isPresent();
                 }
-                defined.free();
-                redefined = existing.isPresent();
+                existing.ifPresent(this::free);
+            } catch (ProvisioningException | LibvirtException | IOException | RuntimeException e) {
+                volumes.joinAfter(e);
+                throw e;
             }
-            existing.ifPresent(this::free);
+            volumes.join();
             sub.setWorkRemaining(50);
             Domain domain = lookup(conn, name).orElseThrow(() -> new ProvisioningException("the domain " + name
                     + " vanished while it was being deployed"));
             try {
                 Status.Phase phase = converge(domain, p.requestedState(), redefined, sub.split(40));
-                // only now: a restart cut short leaves the old digest, so the next run restarts again
-                context.state().put(DEFINED_XML, digest);
-                Published published = published(context, vm, domain, phase);
+                // only now: a restart cut short leaves the old digest, so the next run restarts again; kept in
+                // one write with the port the frontend entry follows (each durable write costs milliseconds)
+                Map<String, Object> remembered = new HashMap<>(Map.of(DEFINED_XML, digest));
+                Published published;
+                GuestConsole.Reach reach = null;
+                try {
+                    published = published(context, vm, domain, phase);
+                    if (vm.novnc()) {
+                        reach = console.reach(context, host.host(), phase, published.websocketPort());
+                        FrontendEntry.followedPort(phase, reach)
+                                .ifPresent(port -> remembered.put(FrontendEntry.PORT_STATE, port));
+                    }
+                } finally {
+                    context.state().putAll(remembered);
+                }
                 Map<String, Object> values = new LinkedHashMap<>(published.values());
                 String note = "";
-                if (vm.novnc()) {
-                    GuestConsole.Reach reach = console.reach(context, host.host(), phase, published.websocketPort());
+                if (reach != null) {
                     if (reach.direct()) {
                         values.put("vnc-host", "127.0.0.1");
                         published.vncPort().ifPresent(port -> values.put("vnc-port", Integer.toString(port)));
@@ -447,9 +472,8 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
             }
         }
         UUID uuid = kept.map(UUID::fromString).orElseGet(UUID::randomUUID);
-        state.put(DOMAIN_UUID, uuid.toString());
         String password = state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword);
-        state.put(VNC_PASSWORD, password);
+        state.putAll(Map.of(DOMAIN_UUID, uuid.toString(), VNC_PASSWORD, password));
         return spec(context, vm, virtType, disks, storage, uuid, password);
     }
 
@@ -675,13 +699,13 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         }
     }
 
-    /** What a first deployment made, undone in reverse order when it fails. */
+    /** What a first deployment made, undone in reverse order when it fails; steps come from two threads. */
     private static final class Undo {
         interface Step {
             void run() throws Exception;
         }
 
-        private final Deque<Step> steps = new ArrayDeque<>();
+        private final Deque<Step> steps = new ConcurrentLinkedDeque<>();
 
         void push(Step step) {
             steps.push(step);
@@ -695,6 +719,62 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                     System.getLogger(KvmProvisioner.class.getName()).log(System.Logger.Level.WARNING,
                             "could not undo a step of a failed deployment: " + e.getMessage());
                 }
+            }
+        }
+    }
+
+    /** Work of a deployment done on a thread of its own, beside the deployment's. */
+    private static final class Beside {
+        interface Work {
+            void run() throws ProvisioningException, LibvirtException;
+        }
+
+        private final FutureTask<Void> task;
+
+        Beside(String name, Work work) {
+            task = new FutureTask<>(() -> {
+                work.run();
+                return null;
+            });
+            Thread.ofPlatform().name(name).daemon().start(task);
+        }
+
+        /**
+         * Waits for the work, even when interrupted (what it made must be known before anything is
+         * undone), and throws what it threw.
+         */
+        void join() throws ProvisioningException, LibvirtException {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        task.get();
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        switch (e.getCause()) {
+                        case ProvisioningException p -> throw p;
+                        case LibvirtException l -> throw l;
+                        case RuntimeException r -> throw r;
+                        case Error err -> throw err;
+                        default -> throw new IllegalStateException(e.getCause());
+                        }
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Waits for the work after {@code failure} on the deployment's side, which it keeps as the reason. */
+        void joinAfter(Exception failure) {
+            try {
+                join();
+            } catch (Exception | Error also) {
+                failure.addSuppressed(also);
             }
         }
     }

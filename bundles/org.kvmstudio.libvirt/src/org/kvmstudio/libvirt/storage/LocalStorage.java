@@ -38,7 +38,14 @@ public final class LocalStorage implements Storage {
         try {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory.getParent());
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                try {
+                    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (java.nio.file.FileAlreadyExistsException made) {
+                    // by a deployment beside this one, at the first use of the folder
+                    if (!Files.isDirectory(directory)) {
+                        throw made;
+                    }
+                }
             }
             return directory;
         } catch (IOException e) {
