@@ -13,7 +13,7 @@ tar -xzf "$archive" -C "$work"
 K=$work/kvmstudio/kvmstudio
 JAVA=$(find_jdk)/bin/java
 export KVMSTUDIO_WORKSPACE=$work/ws XDG_CACHE_HOME=$work/cache
-export KVMSTUDIO_VMARGS="-Xmx1g -Dkvmstudio.shutdownTimeout=1 -Dkvmstudio.memoryOvercommit=4"
+export KVMSTUDIO_VMARGS="-Xmx1g -Dkvmstudio.shutdownTimeout=1 -Dkvmstudio.memoryOvercommit=4 ${BENCH_VMARGS:-}"
 REAPER=; command -v tini >/dev/null && REAPER="tini -s --"
 agent=
 cleanup() { [ -n "$agent" ] && kill "$agent" 2>/dev/null; sleep 1; pkill -9 -f "$work/" 2>/dev/null; rm -rf "$work"; }

@@ -13,6 +13,7 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 
+import org.w3c.dom.DOMImplementation;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -54,14 +55,42 @@ public final class DomainXmlWriter {
     }
 
     private static Document build(DomainSpec spec, boolean withSecrets) {
+        Document document = DOM.createDocument(null, null, null);
+        new DomainXmlWriter(document, withSecrets).domain(spec);
+        return document;
+    }
+
+    /** The JDK's DOM, found once (finding it, and the serializer below, took milliseconds of each deployment). */
+    private static final DOMImplementation DOM = dom();
+
+    private static DOMImplementation dom() {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
             factory.setNamespaceAware(true);
-            Document document = factory.newDocumentBuilder().newDocument();
-            new DomainXmlWriter(document, withSecrets).domain(spec);
-            return document;
+            return factory.newDocumentBuilder().getDOMImplementation();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's DOM implementation is not available", e);
+        }
+    }
+
+    /** A serializer per thread, made once: one is not for two threads at once. */
+    private static final ThreadLocal<Transformer> SERIALIZERS = ThreadLocal.withInitial(DomainXmlWriter::newSerializer);
+
+    private static Transformer newSerializer() {
+        try {
+            TransformerFactory factory = TransformerFactory.newDefaultInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            Transformer transformer = factory.newTransformer();
+            transformer.setOutputProperty(OutputKeys.METHOD, "xml");
+            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.INDENT, "yes");
+            transformer.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
+            // the JDK's serializer otherwise ends lines with the platform's separator
+            transformer.setOutputProperty("{http://xml.apache.org/xalan}line-separator", "\n");
+            return transformer;
+        } catch (TransformerException e) {
+            throw new IllegalStateException("the JDK's XML serializer is not available: " + e, e);
         }
     }
 
@@ -221,18 +250,8 @@ public final class DomainXmlWriter {
 
     private static String serialize(Document document) {
         try {
-            TransformerFactory factory = TransformerFactory.newDefaultInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            Transformer transformer = factory.newTransformer();
-            transformer.setOutputProperty(OutputKeys.METHOD, "xml");
-            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.setOutputProperty(OutputKeys.INDENT, "yes");
-            transformer.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
-            // the JDK's serializer otherwise ends lines with the platform's separator
-            transformer.setOutputProperty("{http://xml.apache.org/xalan}line-separator", "\n");
             StringWriter out = new StringWriter();
-            transformer.transform(new DOMSource(document), new StreamResult(out));
+            SERIALIZERS.get().transform(new DOMSource(document), new StreamResult(out));
             return out.toString();
         } catch (TransformerException e) {
             throw new IllegalStateException("the JDK's XML serializer failed on a DOM it was given: " + e, e);

@@ -143,7 +143,12 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         boolean firstTime = false;
         try {
             Optional<Domain> before = lookup(conn, name);
-            before.ifPresent(this::free);
+            Optional<String> definedUuid;
+            try {
+                definedUuid = before.isPresent() ? Optional.of(before.get().getUUIDString()) : Optional.empty();
+            } finally {
+                before.ifPresent(this::free);
+            }
             firstTime = before.isEmpty();
             // the volumes are made while the domain is defined: libvirt needs them only to start it
             // (a new disk is a qemu-img run, a few tens of milliseconds of a request)
@@ -154,19 +159,16 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
             String digest;
             try {
                 List<DiskSpec> disks = disks(p, vm, storage);
-                DomainSpec spec = spec(context, vm, host.virtType(), disks, storage, conn, name);
+                DomainSpec spec = spec(context, vm, host.virtType(), disks, storage, definedUuid);
                 String xml = DomainXmlWriter.write(spec);
                 digest = sha256(xml);
-                Optional<Domain> existing = lookup(conn, name);
-                if (existing.isEmpty() || !digest.equals(context.state().get(DEFINED_XML).orElse(null))) {
-                    Domain defined = conn.domainDefineXML(xml);
-                    if (existing.isEmpty()) {
+                if (firstTime || !digest.equals(context.state().get(DEFINED_XML).orElse(null))) {
+                    conn.domainDefineXML(xml).free();
+                    if (firstTime) {
                         undo.push(() -> undefine(conn, name));
                     }
-                    defined.free();
-                    redefined = existing.isPresent();
+                    redefined = !firstTime;
                 }
-                existing.ifPresent(this::free);
             } catch (ProvisioningException | LibvirtException | IOException | RuntimeException e) {
                 volumes.joinAfter(e);
                 throw e;
@@ -455,22 +457,15 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         }
     }
 
+    /**
+     * @param definedUuid the UUID of the domain already defined under this partition's name, if any
+     */
     private DomainSpec spec(ProvisioningContext context, VmParameters vm, VirtType virtType, List<DiskSpec> disks,
-            Storage storage, Connect conn, String name) throws ProvisioningException, IOException, LibvirtException {
+            Storage storage, Optional<String> definedUuid) throws ProvisioningException, IOException {
         PartitionState state = context.state();
         // the UUID kept in the state; else the one of a domain already there (adopted, or the state was lost),
         // since libvirt refuses to redefine a name under another UUID
-        Optional<String> kept = state.get(DOMAIN_UUID).map(Object::toString);
-        if (kept.isEmpty()) {
-            Optional<Domain> existing = lookup(conn, name);
-            if (existing.isPresent()) {
-                try {
-                    kept = Optional.of(existing.get().getUUIDString());
-                } finally {
-                    free(existing.get());
-                }
-            }
-        }
+        Optional<String> kept = state.get(DOMAIN_UUID).map(Object::toString).or(() -> definedUuid);
         UUID uuid = kept.map(UUID::fromString).orElseGet(UUID::randomUUID);
         String password = state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword);
         state.putAll(Map.of(DOMAIN_UUID, uuid.toString(), VNC_PASSWORD, password));
