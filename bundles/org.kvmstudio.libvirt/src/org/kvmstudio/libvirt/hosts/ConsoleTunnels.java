@@ -8,12 +8,17 @@ import java.util.Map;
 public final class ConsoleTunnels implements AutoCloseable {
 
     private final Map<String, ConsoleTunnel> byPartition = new HashMap<>();
+    /** Once closed (the owner stops), a deployment or a look still under way opens none: nobody would close it. */
+    private boolean closed;
 
     /**
      * Makes {@code localPort} reach {@code remotePort} of the host's loopback for partition {@code id}:
      * its tunnel as it is, pointed at the websocket where it moved, or a new one.
      */
     public synchronized void ensure(String id, SshRoute route, int localPort, int remotePort) throws IOException {
+        if (closed) {
+            throw new IOException("KVM Studio is stopping: no console tunnel is opened any more");
+        }
         ConsoleTunnel tunnel = byPartition.get(id);
         if (tunnel != null && tunnel.isOpen() && tunnel.localPort() == localPort && tunnel.route().equals(route)) {
             tunnel.retarget(remotePort);
@@ -39,6 +44,7 @@ public final class ConsoleTunnels implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         byPartition.values().forEach(ConsoleTunnel::close);
         byPartition.clear();
     }
