@@ -162,13 +162,13 @@ class SshHostTest {
 
         // the owner goes away and comes back: the tunnel comes back on the same port once the host is looked at
         KvmProvisioner kvm = (KvmProvisioner) fx.session.provisioners().get(0);
-        kvm.close();
+        kvm.closeCarriedConsoles();
         assertThrows(ConnectException.class, () -> consoleGreeting(port));
         fx.studio.engine().observe(p.id());
         assertTrue(consoleGreeting(port).contains("RFB 003."), "carried again after the owner's start");
 
         // while the owner is away, another program takes the port: the guest is deployed again, to another port
-        kvm.close();
+        kvm.closeCarriedConsoles();
         int moved;
         try (java.net.ServerSocket squatter = new java.net.ServerSocket()) {
             squatter.bind(new InetSocketAddress("127.0.0.1", port));

@@ -42,10 +42,16 @@ public final class ConsoleTunnels implements AutoCloseable {
         }
     }
 
+    /** Closes every tunnel, and the consoles they carry; the next look at each guest opens its tunnel again. */
+    public synchronized void closeAll() {
+        byPartition.values().forEach(ConsoleTunnel::close);
+        byPartition.clear();
+    }
+
+    /** Closes every tunnel for good: the owner stops. */
     @Override
     public synchronized void close() {
         closed = true;
-        byPartition.values().forEach(ConsoleTunnel::close);
-        byPartition.clear();
+        closeAll();
     }
 }

@@ -136,6 +136,11 @@ final class GuestConsole implements AutoCloseable {
         tunnels.close(id);
     }
 
+    /** Closes the consoles carried now; the next look at each guest carries it again. */
+    void closeCarried() {
+        tunnels.closeAll();
+    }
+
     @Override
     public void close() {
         tunnels.close();

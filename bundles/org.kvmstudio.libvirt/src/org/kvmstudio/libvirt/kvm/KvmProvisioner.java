@@ -330,10 +330,18 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                 .map(why -> new Observation(Status.Phase.NOT_READY, why));
     }
 
-    /** Closes the console tunnels this owner keeps open. */
+    /** Closes the console tunnels this owner keeps open, for good: the owner stops. */
     @Override
     public void close() {
         console.close();
+    }
+
+    /**
+     * Closes the console tunnels open now, as the end of the owner's process does, without stopping: the
+     * next look at each guest opens its tunnel again, as the next owner's first look does.
+     */
+    public void closeCarriedConsoles() {
+        console.closeCarried();
     }
 
     /** What the host has of domain {@code name} now. */
