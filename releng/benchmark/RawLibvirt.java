@@ -64,8 +64,9 @@ public class RawLibvirt {
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
             for (int i = 0; in.readLine() != null; i++) {
                 String xml = prepared(root, template, i);
-                System.out.println(defineAndStart(conn, xml));
-                remove(conn, "raw-" + i);
+                String took = defineAndStart(conn, xml);
+                remove(conn, "raw-" + i); // before answering: the caller's next round starts on a quiet machine
+                System.out.println(took);
             }
             conn.close();
             return;
@@ -93,8 +94,9 @@ public class RawLibvirt {
             // one at a time, each removed before the next starts (out of the clock), as KVM Studio's rounds
             // are: a guest left running would slow the next one's start on two cores
             for (int i = 0; i < count; i++) {
-                System.out.println(defineAndStart(conn, xmls.get(i)));
+                String took = defineAndStart(conn, xmls.get(i));
                 remove(conn, "raw-" + i);
+                System.out.println(took);
             }
         }
         conn.close();

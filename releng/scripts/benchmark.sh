@@ -46,16 +46,20 @@ raw_run() { # COUNT PARALLEL
 say "one at a time, $ROUNDS rounds, raw libvirt's and KVM Studio's in turn"
 coproc RAW { $REAPER "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$jars" "$KVMSTUDIO_ROOT/releng/benchmark/RawLibvirt.java" \
   "$raw" "$work/template.xml" rounds false 2>>"$work/raw.err"; }
-read -r line <&"${RAW[0]}" && [ "$line" = ready ] || die "the raw libvirt side did not start: $(cat "$work/raw.err")"
+# bash forgets RAW and RAW_PID as soon as the process ends: kept in variables of our own
+raw_out=${RAW[0]} raw_in=${RAW[1]} raw_pid=$RAW_PID
+raw_gone() { die "the raw libvirt side stopped: $(cat "$work/raw.err")"; }
+read -r line <&"$raw_out" && [ "$line" = ready ] || raw_gone
 : >"$work/raw-one"; : >"$work/kvm-one"
 for i in $(seq "$ROUNDS"); do
-  echo go >&"${RAW[1]}"
-  read -r _ _ took <&"${RAW[0]}" && echo "$took" >>"$work/raw-one"
+  echo go >&"$raw_in" 2>/dev/null || raw_gone
+  read -r _ _ took <&"$raw_out" || raw_gone
+  echo "$took" >>"$work/raw-one"
   t=$(now); "$K" request "one-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 || say "one-$i failed"; ms "$t" "$(now)" >>"$work/kvm-one"
   "$K" remove "one-$i" --wait >/dev/null 2>&1
 done
-exec {RAW[1]}>&-
-wait "$RAW_PID" 2>/dev/null
+exec {raw_in}>&-
+wait "$raw_pid" 2>/dev/null
 echo "rounds (ms), raw libvirt: $(tr "\n" " " <"$work/raw-one")" >&2; echo "rounds (ms), KVM Studio: $(tr "\n" " " <"$work/kvm-one")" >&2
 raw_one=$(median <"$work/raw-one")
 kvm_one=$(median <"$work/kvm-one")
@@ -63,7 +67,6 @@ kvm_one=$(median <"$work/kvm-one")
 PAR_ROUNDS=3
 say "10 in parallel, $PAR_ROUNDS rounds"
 raw_ten=$(for _ in $(seq "$PAR_ROUNDS"); do raw_run 10 true | awk '/^raw-total/ { print $2 }'; done | median)
-ready=0
 kvm_ten=$(for r in $(seq "$PAR_ROUNDS"); do
   t=$(now)
   pids=()

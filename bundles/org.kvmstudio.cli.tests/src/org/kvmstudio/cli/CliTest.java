@@ -125,12 +125,20 @@ class CliTest {
 
     @Test
     void onlyTheCommandNamedIsBuiltAndHelpAndSuggestionsStillKnowThemAll() {
-        assertEquals(Set.of("request"), org.kvmstudio.cli.commands.KvmStudioCommand
-                .commandLine(null, List.of("--workspace", "list", "--json", "request", "vm", "kvm")).getSubcommands().keySet(),
+        assertEquals(Set.of("request"), subcommands("--workspace", "ws", "--json", "request", "vm", "kvm"),
                 "--workspace's folder is not the command");
-        assertEquals(Set.of("hosts"), org.kvmstudio.cli.commands.KvmStudioCommand
-                .commandLine(null, List.of("hosts", "add", "qemu:///system")).getSubcommands().keySet());
-        assertEquals(8, org.kvmstudio.cli.commands.KvmStudioCommand.commandLine(null, List.of("--", "list")).getSubcommands().size());
+        assertEquals(Set.of("request"), subcommands("--workspace=ws", "--json=true", "request", "vm", "kvm"));
+        assertEquals(Set.of("hosts"), subcommands("hosts", "add", "qemu:///system"));
+        // all of them as soon as anything else comes first, for picocli to answer as it always did
+        for (List<String> args : List.of(List.of("--", "list"), List.of("--help", "request"), List.of("-h", "list"),
+                List.of("--jsn", "list"), List.of("--workspace", "--json", "list"), List.of("--workspace", "hosts", "list"),
+                List.of("--workspace=list", "request", "vm", "kvm"), List.of("@args", "list"))) {
+            assertEquals(8, subcommands(args.toArray(String[]::new)).size(), args.toString());
+        }
+        assertEquals(Cli.FAILED, run("--workspace", "hosts", "list"));
+        assertTrue(err().contains("Expected parameter for option '--workspace' but found 'hosts'"),
+                "a folder named as a command is refused, as before: " + err());
+        assertFalse(Files.exists(dir.resolve("hosts")), "and no workspace is made there");
 
         assertEquals(Cli.OK, run("--help"));
         for (String command : List.of("request", "info", "list", "remove", "hosts", "template", "orphans", "agent")) {
@@ -141,6 +149,10 @@ class CliTest {
         assertEquals(Cli.OK, run("list", "--workspace", dir.resolve("ws").toString(), "--json"), err());
         assertTrue(out().strip().startsWith("[") && out().strip().endsWith("]"), "options of the top level still reach "
                 + "the command: " + out());
+    }
+
+    private static Set<String> subcommands(String... args) {
+        return org.kvmstudio.cli.commands.KvmStudioCommand.commandLine(null, List.of(args)).getSubcommands().keySet();
     }
 
     @Test

@@ -154,11 +154,12 @@ public final class Workspace implements PartitionStore, AutoCloseable {
         AtomicFiles.write(partitionFile(partition.id()), WorkspaceJson.partitionToJson(partition));
         partitions.put(partition.id(), partition);
         if (number >= nextInstanceNumber) {
-            // an id not handed out here (an import, say) must not be handed out later
+            // an id not handed out here (an import, say) must not be handed out later: skipped in memory
+            // first, so that a counter that cannot be written does not let it be handed out in this run
+            nextInstanceNumber = number + 1;
             if (number >= reservedBelow) {
                 reserveBelow(number + 1);
             }
-            nextInstanceNumber = number + 1;
         }
     }
 

@@ -44,19 +44,29 @@ public final class KvmStudioCommand implements Runnable {
         return line;
     }
 
-    /** The first argument that is neither an option nor --workspace's folder: the command's name, if any. */
+    /**
+     * The command's name when only the options every command takes ({@code --workspace DIR},
+     * {@code --json}) come before it, else empty: help asked before it, an option misspelt, or a folder
+     * named as a command is answered as before, by picocli knowing all the commands.
+     */
     static String commandName(List<String> args) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--workspace")) {
+            if (a.equals("--workspace") && i + 1 < args.size() && !isCommand(args.get(i + 1))
+                    && !args.get(i + 1).startsWith("-")) {
                 i++;
-            } else if (a.equals("--")) {
-                return "";
-            } else if (!a.startsWith("-")) {
-                return a;
+            } else if (a.startsWith("--workspace=") && !isCommand(a.substring("--workspace=".length()))
+                    || a.equals("--json") || a.startsWith("--json=")) {
+                continue;
+            } else {
+                return a.startsWith("-") || a.startsWith("@") ? "" : a;
             }
         }
         return "";
+    }
+
+    private static boolean isCommand(String word) {
+        return COMMANDS.stream().anyMatch(c -> names(c).contains(word));
     }
 
     private static List<String> names(Class<?> command) {

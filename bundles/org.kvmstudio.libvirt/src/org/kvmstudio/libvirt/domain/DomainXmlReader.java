@@ -85,12 +85,16 @@ public final class DomainXmlReader {
                     + MAX_CHARS + " accepted; it is not read.");
         }
         Document document;
+        DocumentBuilder builder = builder();
         try {
-            document = builder().parse(new InputSource(new StringReader(xml)));
+            document = builder.parse(new InputSource(new StringReader(xml)));
+            builder.reset(); // holds neither this document nor the handlers between parses
         } catch (SAXParseException e) {
+            BUILDERS.remove(); // a parser that failed half-way keeps what it had read: not kept
             throw new DomainXmlException("The domain XML cannot be read (line " + e.getLineNumber() + ", column "
                     + e.getColumnNumber() + "): " + e.getMessage(), e);
         } catch (SAXException | IOException e) {
+            BUILDERS.remove();
             throw new DomainXmlException("The domain XML cannot be read: " + e.getMessage(), e);
         }
         Element root = document.getDocumentElement();
@@ -108,10 +112,9 @@ public final class DomainXmlReader {
      */
     private static final ThreadLocal<DocumentBuilder> BUILDERS = ThreadLocal.withInitial(DomainXmlReader::newBuilder);
 
-    /** This thread's parser, as it was made (a parse that failed half-way leaves nothing behind). */
+    /** This thread's parser, with the factory's settings and its resolver and handler set again. */
     private static DocumentBuilder builder() {
         DocumentBuilder builder = BUILDERS.get();
-        builder.reset(); // keeps the factory's settings; the resolver and the handler are set again
         builder.setEntityResolver(REFUSE_ENTITIES);
         builder.setErrorHandler(STRICT);
         return builder;

@@ -71,6 +71,8 @@ public final class ConsoleTunnel implements AutoCloseable {
         }
     }
 
+    private volatile Thread acceptor;
+
     private ConsoleTunnel(SshRoute route, ServerSocket server, int remotePort) {
         this.route = route;
         this.server = server;
@@ -89,7 +91,7 @@ public final class ConsoleTunnel implements AutoCloseable {
             throw e;
         }
         ConsoleTunnel tunnel = new ConsoleTunnel(route, server, remotePort);
-        daemon("console tunnel to " + route.destination() + " on " + localPort, tunnel::accept);
+        tunnel.acceptor = daemon("console tunnel to " + route.destination() + " on " + localPort, tunnel::accept);
         return tunnel;
     }
 
@@ -217,7 +219,11 @@ public final class ConsoleTunnel implements AutoCloseable {
         }
     }
 
-    /** Stops listening and ends the consoles it carries. */
+    /**
+     * Stops listening and ends the consoles it carries. The port is free when this returns: the JDK
+     * closes a listening socket only once the thread blocked in its accept has woken, so that thread is
+     * waited for (a second at most).
+     */
     @Override
     public void close() {
         closed = true;
@@ -225,10 +231,18 @@ public final class ConsoleTunnel implements AutoCloseable {
         for (Connection c : open) {
             c.close();
         }
+        Thread accepting = acceptor;
+        if (accepting != null && accepting != Thread.currentThread()) {
+            try {
+                accepting.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    private static void daemon(String name, Runnable task) {
-        Thread.ofPlatform().daemon().name(name).start(task);
+    private static Thread daemon(String name, Runnable task) {
+        return Thread.ofPlatform().daemon().name(name).start(task);
     }
 
     private static void quietly(AutoCloseable closeable) {

@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,11 +149,18 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                 before.ifPresent(this::free);
             }
             firstTime = before.isEmpty();
-            // the volumes are made while the domain is defined: libvirt needs them only to start it
-            // (a new disk is a qemu-img run, a few tens of milliseconds of a request)
             IProgressMonitor volumeProgress = sub.split(40);
-            Beside volumes = new Beside("kvmstudio volumes of " + p.id(),
-                    () -> prepareVolumes(p, vm, storage, conn, name, undo, volumeProgress));
+            Beside volumes;
+            if (firstTime) {
+                // a new VM's volumes are made while its domain is defined: libvirt needs them only to start
+                // it (a new disk is a qemu-img run, a few tens of milliseconds of a request)
+                volumes = new Beside("kvmstudio volumes of " + p.id(),
+                        () -> prepareVolumes(p, vm, storage, conn, name, undo, volumeProgress));
+            } else {
+                // a domain that exists is redefined only once what its new definition names is there
+                prepareVolumes(p, vm, storage, conn, name, undo, volumeProgress);
+                volumes = Beside.DONE;
+            }
             boolean redefined = false;
             String digest;
             try {
@@ -163,13 +169,14 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                 String xml = DomainXmlWriter.write(spec);
                 digest = sha256(xml);
                 if (firstTime || !digest.equals(context.state().get(DEFINED_XML).orElse(null))) {
-                    conn.domainDefineXML(xml).free();
+                    Domain defined = conn.domainDefineXML(xml);
                     if (firstTime) {
-                        undo.push(() -> undefine(conn, name));
+                        undo.pushDomain(() -> undefine(conn, name));
                     }
+                    free(defined);
                     redefined = !firstTime;
                 }
-            } catch (ProvisioningException | LibvirtException | IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 volumes.joinAfter(e);
                 throw e;
             }
@@ -181,7 +188,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                 Status.Phase phase = converge(domain, p.requestedState(), redefined, sub.split(40));
                 // only now: a restart cut short leaves the old digest, so the next run restarts again; kept in
                 // one write with the port the frontend entry follows (each durable write costs milliseconds)
-                Map<String, Object> remembered = new HashMap<>(Map.of(DEFINED_XML, digest));
+                Map<String, Object> remembered = new LinkedHashMap<>(Map.of(DEFINED_XML, digest));
                 Published published;
                 GuestConsole.Reach reach = null;
                 try {
@@ -191,9 +198,15 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                         FrontendEntry.followedPort(phase, reach)
                                 .ifPresent(port -> remembered.put(FrontendEntry.PORT_STATE, port));
                     }
-                } finally {
-                    context.state().putAll(remembered);
+                } catch (Throwable e) {
+                    try {
+                        context.state().putAll(remembered);
+                    } catch (IOException also) {
+                        e.addSuppressed(also);
+                    }
+                    throw e;
                 }
+                context.state().putAll(remembered);
                 Map<String, Object> values = new LinkedHashMap<>(published.values());
                 String note = "";
                 if (reach != null) {
@@ -384,7 +397,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
             VmParameters.BootImage b = vm.bootImages().get(i);
             if (!storage.exists(image)) {
                 storage.fetch(image, b.url(), b.md5(), sub.split(1));
-                undo.push(() -> storage.delete(image, false));
+                undo.pushVolume(() -> storage.delete(image, false));
             }
         }
         String disk = p.id() + "-disk";
@@ -402,7 +415,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
             } else {
                 storage.create(disk, vm.diskFormat(), bytes);
             }
-            undo.push(() -> storage.delete(disk, false));
+            undo.pushVolume(() -> storage.delete(disk, false));
         } else if (storage.capacity(disk) < bytes) {
             // a bigger disk (an imported image, a size asked down) is kept as it is: shrinking loses data
             grow(conn, name, storage, disk, bytes);
@@ -476,7 +489,10 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         Optional<String> kept = state.get(DOMAIN_UUID).map(Object::toString).or(() -> definedUuid);
         UUID uuid = kept.map(UUID::fromString).orElseGet(UUID::randomUUID);
         String password = state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword);
-        state.putAll(Map.of(DOMAIN_UUID, uuid.toString(), VNC_PASSWORD, password));
+        Map<String, Object> remembered = new LinkedHashMap<>();
+        remembered.put(DOMAIN_UUID, uuid.toString());
+        remembered.put(VNC_PASSWORD, password);
+        state.putAll(remembered);
         return spec(context, vm, virtType, disks, storage, uuid, password);
     }
 
@@ -702,19 +718,32 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         }
     }
 
-    /** What a first deployment made, undone in reverse order when it fails; steps come from two threads. */
+    /**
+     * What a first deployment made, undone when it fails: the domain first (destroyed if it runs, then
+     * undefined), then the volumes, each in reverse order. The volumes' steps come from their own thread.
+     */
     private static final class Undo {
         interface Step {
             void run() throws Exception;
         }
 
-        private final Deque<Step> steps = new ConcurrentLinkedDeque<>();
+        private final Deque<Step> domain = new ConcurrentLinkedDeque<>();
+        private final Deque<Step> volumes = new ConcurrentLinkedDeque<>();
 
-        void push(Step step) {
-            steps.push(step);
+        void pushDomain(Step step) {
+            domain.push(step);
+        }
+
+        void pushVolume(Step step) {
+            volumes.push(step);
         }
 
         void run() {
+            run(domain);
+            run(volumes);
+        }
+
+        private static void run(Deque<Step> steps) {
             while (!steps.isEmpty()) {
                 try {
                     steps.pop().run();
@@ -732,7 +761,15 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
             void run() throws ProvisioningException, LibvirtException;
         }
 
+        /** Work already done, on the deployment's own thread. */
+        static final Beside DONE = new Beside();
+
         private final FutureTask<Void> task;
+
+        private Beside() {
+            task = new FutureTask<>(() -> null);
+            task.run();
+        }
 
         Beside(String name, Work work) {
             task = new FutureTask<>(() -> {
@@ -773,7 +810,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         }
 
         /** Waits for the work after {@code failure} on the deployment's side, which it keeps as the reason. */
-        void joinAfter(Exception failure) {
+        void joinAfter(Throwable failure) {
             try {
                 join();
             } catch (Exception | Error also) {
