@@ -107,6 +107,45 @@ class TwoHostsTest {
     }
 
     @Test
+    void aPoolBusyMakingAVolumeStillSaysWhatItHolds() throws Exception {
+        // another deployment's volume being made: libvirt then refuses to refresh the pool
+        org.kvmstudio.libvirt.storage.Storage storage = fx.session.storage("hostb");
+        String source = "busy-source.img";
+        String copy = "busy-copy.img";
+        storage.create(source, "raw", 2L << 30);
+        Connect conn = new Connect(HOST_B);
+        org.libvirt.StoragePool pool = conn.storagePoolLookupByName("kvmstudio-" + fx.session.workspaceMark());
+        java.util.concurrent.CompletableFuture<Void> cloning = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                // a copy reads all 2 GiB: libvirt's job lasts seconds
+                pool.storageVolCreateXMLFrom("<volume><name>" + copy + "</name><capacity>" + (2L << 30)
+                        + "</capacity><target><format type='raw'/></target></volume>",
+                        pool.storageVolLookupByName(source), 0).free();
+            } catch (org.libvirt.LibvirtException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            LibvirtFixture.waitFor("libvirt to refuse a refresh while the copy is made", Duration.ofSeconds(10), () -> {
+                try {
+                    pool.refresh(0);
+                    return false;
+                } catch (org.libvirt.LibvirtException busy) {
+                    return busy.getMessage().contains("asynchronous jobs");
+                }
+            });
+            assertTrue(storage.exists(source), "a volume it holds");
+            assertFalse(storage.exists("busy-none.img"), "a volume it does not hold");
+            assertEquals(List.of(source), storage.list("busy-s"));
+        } finally {
+            cloning.get(60, TimeUnit.SECONDS);
+            storage.delete(copy, false);
+            storage.delete(source, false);
+            conn.close();
+        }
+    }
+
+    @Test
     void imagesForARemoteHostAreDownloadedHereAndStreamedIntoItsPool() throws Exception {
         Path iso = LibvirtFixture.guest().resolve("boot.iso");
         com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(

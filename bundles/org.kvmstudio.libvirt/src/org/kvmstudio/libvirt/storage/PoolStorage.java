@@ -105,11 +105,26 @@ public final class PoolStorage implements Storage {
         LocalStorage.checkName(name);
         try {
             return withPool(pool -> {
-                pool.refresh(0);
+                refreshUnlessBusy(pool);
                 return Arrays.asList(pool.listVolumes()).contains(name);
             });
         } catch (LibvirtException e) {
             throw failure("list the volumes", e);
+        }
+    }
+
+    /**
+     * Reads the pool's folder again (a volume removed by hand is then seen gone), unless libvirt refuses
+     * because a volume is being made in it (another deployment's): libvirt's own list is then up to date
+     * with what it makes, and parallel deployments on one host do not fail each other.
+     */
+    private void refreshUnlessBusy(StoragePool pool) throws LibvirtException {
+        try {
+            pool.refresh(0);
+        } catch (LibvirtException e) {
+            if (pool.isActive() != 1) {
+                throw e;
+            }
         }
     }
 
@@ -254,7 +269,7 @@ public final class PoolStorage implements Storage {
     public List<String> list(String prefix) throws ProvisioningException {
         try {
             return withPool(pool -> {
-                pool.refresh(0);
+                refreshUnlessBusy(pool);
                 return Arrays.stream(pool.listVolumes()).filter(n -> n.startsWith(prefix)).sorted().toList();
             });
         } catch (LibvirtException e) {
