@@ -279,6 +279,41 @@ class EngineForBackendsTest {
         assertFalse(vm("vm").isReady());
     }
 
+    @Test
+    void aLookAskedForDuringItsDeploymentIsLeftToTheDeploymentAndOneAskedForOutsideIsTaken() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<Optional<Observation>> look = () -> {
+            looks.incrementAndGet();
+            return Optional.of(new Observation(Status.Phase.STOPPED, "the domain is gone"));
+        };
+        fx.install(new Provisioner() {
+            @Override
+            public String releaseUri() {
+                return "kvm";
+            }
+
+            @Override
+            public Set<String> softwareTypes() {
+                return Set.of("default");
+            }
+
+            @Override
+            public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) {
+                // as an event of the host while the domain starts
+                fx.engine.observeWhenIdle(context.partition().id(), look);
+                return Deployment.reached(Status.Phase.STARTED, Parameters.EMPTY);
+            }
+        });
+        fx.engine.request(kvm("vm", Map.of()));
+        process();
+        assertEquals(0, looks.get(), "no look at the host while it deploys, nor after it deployed");
+        assertTrue(vm("vm").isReady(), "what the deployment achieved stands");
+        fx.engine.observeWhenIdle(vm("vm").id(), look);
+        assertEquals(1, looks.get());
+        assertEquals("the domain is gone", vm("vm").status().message());
+        assertFalse(vm("vm").isReady());
+    }
+
     /** Places on "host-a", then "host-b": a second answer must never be used. */
     private static class PlacingProvisioner implements Provisioner {
         final List<String> hostsSeen = new ArrayList<>();

@@ -177,16 +177,18 @@ public final class LibvirtSession implements BackendSession, HostListener {
     @Override
     public void domainChanged(String hostId, String domainName, String event, String detail) {
         partitionOf(domainName).ifPresent(p -> hosts.get(hostId).ifPresent(host -> {
-            try {
-                Observation seen = kvm.observe(host.connect(), domainName);
-                if (seen.phase() == Status.Phase.STOPPED && event.equals("STOPPED") && seen.message().isEmpty()) {
-                    seen = new Observation(Status.Phase.STOPPED, stoppedBecause(detail));
+            engine().observeWhenIdle(p.id(), () -> {
+                try {
+                    Observation seen = kvm.observe(host.connect(), domainName);
+                    if (seen.phase() == Status.Phase.STOPPED && event.equals("STOPPED") && seen.message().isEmpty()) {
+                        seen = new Observation(Status.Phase.STOPPED, stoppedBecause(detail));
+                    }
+                    return Optional.of(seen);
+                } catch (ProvisioningException down) {
+                    return Optional.empty(); // the host went away meanwhile: hostDown reports it
                 }
-                engine().observed(p.id(), seen);
-                wakeUp();
-            } catch (ProvisioningException down) {
-                // the host went away meanwhile: hostDown reports it
-            }
+            });
+            wakeUp();
         }));
     }
 
