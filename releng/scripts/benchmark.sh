@@ -52,7 +52,7 @@ raw_gone() { die "the raw libvirt side stopped: $(cat "$work/raw.err")"; }
 read -r line <&"$raw_out" && [ "$line" = ready ] || raw_gone
 : >"$work/raw-one"; : >"$work/kvm-one"
 for i in $(seq "$ROUNDS"); do
-  echo go >&"$raw_in" 2>/dev/null || raw_gone
+  echo go 2>/dev/null >&"$raw_in" || raw_gone
   read -r _ _ took <&"$raw_out" || raw_gone
   echo "$took" >>"$work/raw-one"
   t=$(now); "$K" request "one-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 || say "one-$i failed"; ms "$t" "$(now)" >>"$work/kvm-one"

@@ -280,11 +280,16 @@ class EngineForBackendsTest {
     }
 
     @Test
-    void aLookAskedForDuringItsDeploymentIsLeftToTheDeploymentAndOneAskedForOutsideIsTaken() throws Exception {
+    void aLookAskedForDuringItsDeploymentIsTakenOnceItEndsAndOneAskedForOutsideAtOnce() throws Exception {
         java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean deploying = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean lookedWhileDeploying = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Observation> seen = new java.util.concurrent.atomic.AtomicReference<>(
+                new Observation(Status.Phase.STARTED, ""));
         java.util.function.Supplier<Optional<Observation>> look = () -> {
             looks.incrementAndGet();
-            return Optional.of(new Observation(Status.Phase.STOPPED, "the domain is gone"));
+            lookedWhileDeploying.compareAndSet(false, deploying.get());
+            return Optional.of(seen.get());
         };
         fx.install(new Provisioner() {
             @Override
@@ -299,17 +304,21 @@ class EngineForBackendsTest {
 
             @Override
             public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) {
+                deploying.set(true);
                 // as an event of the host while the domain starts
                 fx.engine.observeWhenIdle(context.partition().id(), look);
+                deploying.set(false);
                 return Deployment.reached(Status.Phase.STARTED, Parameters.EMPTY);
             }
         });
         fx.engine.request(kvm("vm", Map.of()));
         process();
-        assertEquals(0, looks.get(), "no look at the host while it deploys, nor after it deployed");
-        assertTrue(vm("vm").isReady(), "what the deployment achieved stands");
+        assertFalse(lookedWhileDeploying.get(), "no look at the host while it deploys");
+        assertEquals(1, looks.get(), "the look is taken once the deployment ended");
+        assertTrue(vm("vm").isReady(), "it saw the guest as the deployment left it");
+        seen.set(new Observation(Status.Phase.STOPPED, "the domain is gone"));
         fx.engine.observeWhenIdle(vm("vm").id(), look);
-        assertEquals(1, looks.get());
+        assertEquals(2, looks.get(), "outside a deployment, at once");
         assertEquals("the domain is gone", vm("vm").status().message());
         assertFalse(vm("vm").isReady());
     }

@@ -584,7 +584,7 @@ public final class RequestEngine {
      * achieved, fresher than a look; and a look at a domain that is starting waits for it, while it
      * holds what libvirt needs to define the domains of the deployments beside it (measured: ten
      * requests at once, defines of 300-760 ms behind such looks). One asked for meanwhile is taken
-     * after the deployment, if it deployed nothing.
+     * once the deployment ends.
      */
     public void observeWhenIdle(String id, Supplier<Optional<Observation>> look) {
         synchronized (this) {
@@ -705,15 +705,25 @@ public final class RequestEngine {
                 return false;
             }
         } finally {
-            deploying.remove(claimed.id());
-            Observation seen = deferred.remove(claimed.id());
-            Supplier<Optional<Observation>> look = deferredLooks.remove(claimed.id());
+            Observation seen;
+            Supplier<Optional<Observation>> look;
+            synchronized (this) { // against observed() and observeWhenIdle(), which defer while the id is here
+                deploying.remove(claimed.id());
+                seen = deferred.remove(claimed.id());
+                look = deferredLooks.remove(claimed.id());
+            }
             if (seen != null && !deployed) {
                 // nothing was deployed while it came: what it says still holds (a deployment's result is fresher)
                 observed(claimed.id(), seen);
             }
-            if (look != null && !deployed) {
-                observeWhenIdle(claimed.id(), look);
+            if (look != null) {
+                // taken now, it is fresher than the deployment's result: a guest that went down meanwhile is seen
+                try {
+                    observeWhenIdle(claimed.id(), look);
+                } catch (RuntimeException e) {
+                    System.getLogger(RequestEngine.class.getName()).log(System.Logger.Level.WARNING,
+                            "a look at " + claimed.id() + " after its deployment failed", e);
+                }
             }
         }
     }

@@ -117,9 +117,9 @@ class TwoHostsTest {
         org.libvirt.StoragePool pool = conn.storagePoolLookupByName("kvmstudio-" + fx.session.workspaceMark());
         java.util.concurrent.CompletableFuture<Void> cloning = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
-                // a copy reads all 2 GiB: libvirt's job lasts seconds
+                // a copy reads all 2 GiB (and writes none: sparse): libvirt's job lasts seconds
                 pool.storageVolCreateXMLFrom("<volume><name>" + copy + "</name><capacity>" + (2L << 30)
-                        + "</capacity><target><format type='raw'/></target></volume>",
+                        + "</capacity><allocation>0</allocation><target><format type='raw'/></target></volume>",
                         pool.storageVolLookupByName(source), 0).free();
             } catch (org.libvirt.LibvirtException e) {
                 throw new IllegalStateException(e);
@@ -137,11 +137,16 @@ class TwoHostsTest {
             assertTrue(storage.exists(source), "a volume it holds");
             assertFalse(storage.exists("busy-none.img"), "a volume it does not hold");
             assertEquals(List.of(source), storage.list("busy-s"));
+            assertFalse(cloning.isDone(), "all of it while the copy was being made");
         } finally {
-            cloning.get(60, TimeUnit.SECONDS);
-            storage.delete(copy, false);
-            storage.delete(source, false);
-            conn.close();
+            try {
+                cloning.get(60, TimeUnit.SECONDS);
+            } finally {
+                storage.delete(copy, false);
+                storage.delete(source, false);
+                pool.free();
+                conn.close();
+            }
         }
     }
 

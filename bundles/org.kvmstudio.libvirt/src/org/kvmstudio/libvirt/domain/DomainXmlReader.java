@@ -86,16 +86,20 @@ public final class DomainXmlReader {
         }
         Document document;
         DocumentBuilder builder = builder();
+        boolean parsed = false;
         try {
             document = builder.parse(new InputSource(new StringReader(xml)));
-            builder.reset(); // holds neither this document nor the handlers between parses
+            builder.reset(); // the handlers are not held between parses
+            parsed = true;
         } catch (SAXParseException e) {
-            BUILDERS.remove(); // a parser that failed half-way keeps what it had read: not kept
             throw new DomainXmlException("The domain XML cannot be read (line " + e.getLineNumber() + ", column "
                     + e.getColumnNumber() + "): " + e.getMessage(), e);
         } catch (SAXException | IOException e) {
-            BUILDERS.remove();
             throw new DomainXmlException("The domain XML cannot be read: " + e.getMessage(), e);
+        } finally {
+            if (!parsed) {
+                BUILDERS.remove(); // a parser that failed half-way keeps what it had read: not kept
+            }
         }
         Element root = document.getDocumentElement();
         if (root.getNamespaceURI() != null || !"domain".equals(root.getLocalName())) {

@@ -122,7 +122,15 @@ public final class PoolStorage implements Storage {
         try {
             pool.refresh(0);
         } catch (LibvirtException e) {
-            if (pool.isActive() != 1) {
+            // libvirt stops a pool whose refresh really failed; one busy stays active
+            boolean busy;
+            try {
+                busy = LibvirtErrors.is(e, ErrorNumber.VIR_ERR_INTERNAL_ERROR) && pool.isActive() == 1;
+            } catch (LibvirtException also) {
+                e.addSuppressed(also);
+                busy = false;
+            }
+            if (!busy) {
                 throw e;
             }
         }
