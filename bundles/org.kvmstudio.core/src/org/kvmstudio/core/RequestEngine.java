@@ -579,8 +579,8 @@ public final class RequestEngine {
     }
 
     /**
-     * As {@link #observed}, for a look that costs calls to a host (what an event of the host asks
-     * for): taken only when no deployment of {@code id} is under way. A deployment reports what it
+     * As {@link #observed}, for a look that costs calls to a host (an event of the host, the controller's
+     * tick): taken only when no deployment of {@code id} is under way. A deployment reports what it
      * achieved, fresher than a look; and a look at a domain that is starting waits for it, while it
      * holds what libvirt needs to define the domains of the deployments beside it (measured: ten
      * requests at once, defines of 300-760 ms behind such looks). One asked for meanwhile is taken
@@ -598,16 +598,16 @@ public final class RequestEngine {
 
     /** Asks {@code id}'s provisioner what its host has for it now, and records the answer. */
     public void observe(String id) {
-        Optional<Partition> found = store.partition(id);
-        if (found.isEmpty() || found.get().shared() || found.get().appliedRevision() == 0) {
-            return;
-        }
-        Partition p = found.get();
-        Optional<Provisioner> provisioner = provisioners.find(p.releaseUri(), p.softwareType());
-        if (provisioner.isPresent()) {
-            provisioner.get().observe(new Context(p, effectiveParameters(p), List.of()))
-                    .ifPresent(observation -> observed(id, observation));
-        }
+        // not while it is deployed (see observeWhenIdle); the partition is read when the look is taken
+        observeWhenIdle(id, () -> {
+            Optional<Partition> found = store.partition(id);
+            if (found.isEmpty() || found.get().shared() || found.get().appliedRevision() == 0) {
+                return Optional.empty();
+            }
+            Partition p = found.get();
+            return provisioners.find(p.releaseUri(), p.softwareType())
+                    .flatMap(provisioner -> provisioner.observe(new Context(p, effectiveParameters(p), List.of())));
+        });
     }
 
     private boolean needsDeploy(Partition p, List<Partition> all) {
