@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kvmstudio.core.provisioning.Deployment;
 import org.kvmstudio.core.provisioning.Observation;
-import org.kvmstudio.core.provisioning.Provisioner;
 import org.kvmstudio.core.provisioning.ProvisioningContext;
 import org.kvmstudio.core.provisioning.ProvisioningException;
 import org.kvmstudio.model.InstanceRequest;
@@ -35,19 +33,9 @@ class ControllerTest {
     Studio studio;
 
     /** Fails for references starting with "broken", counts its calls. */
-    static final class Flaky implements Provisioner {
+    static final class Flaky extends KvmDefaultProvisioner {
         final AtomicInteger calls = new AtomicInteger();
         volatile int failuresLeft;
-
-        @Override
-        public String releaseUri() {
-            return "kvm";
-        }
-
-        @Override
-        public Set<String> softwareTypes() {
-            return Set.of("default");
-        }
 
         @Override
         public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) throws ProvisioningException {

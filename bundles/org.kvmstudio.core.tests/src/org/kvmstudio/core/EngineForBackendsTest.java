@@ -249,17 +249,7 @@ class EngineForBackendsTest {
 
     @Test
     void anObservationFromTheProvisionerIsRecordedWhenTheEngineAsks() throws Exception {
-        Provisioner observing = new Provisioner() {
-            @Override
-            public String releaseUri() {
-                return "kvm";
-            }
-
-            @Override
-            public Set<String> softwareTypes() {
-                return Set.of("default");
-            }
-
+        Provisioner observing = new KvmDefaultProvisioner() {
             @Override
             public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) {
                 return Deployment.reached(Status.Phase.STARTED, Parameters.EMPTY);
@@ -291,17 +281,7 @@ class EngineForBackendsTest {
             lookedWhileDeploying.compareAndSet(false, deploying.get());
             return Optional.of(seen.get());
         };
-        fx.install(new Provisioner() {
-            @Override
-            public String releaseUri() {
-                return "kvm";
-            }
-
-            @Override
-            public Set<String> softwareTypes() {
-                return Set.of("default");
-            }
-
+        fx.install(new KvmDefaultProvisioner() {
             @Override
             public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) {
                 deploying.set(true);
