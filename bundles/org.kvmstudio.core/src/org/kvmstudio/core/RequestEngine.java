@@ -167,10 +167,23 @@ public final class RequestEngine {
         } catch (UncheckedIOException unreadable) {
             all = p.parameters(); // a private state that cannot be read: its own deployment says so
         }
+        return withDefaults(p, all);
+    }
+
+    /**
+     * {@code p}'s parameters as its file has them (secret values masked), completed with its type's
+     * defaults: what is not secret (a VM's size, to place another next to it) without reading its
+     * private state, which a deployment beside may be writing.
+     */
+    public Parameters requestedWithDefaults(Partition p) {
+        return withDefaults(p, p.parameters());
+    }
+
+    private Parameters withDefaults(Partition p, Parameters parameters) {
         try {
-            return catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()).withDefaults(all);
+            return catalog.release(p.releaseUri()).inputFor(p.softwareType(), p.shared()).withDefaults(parameters);
         } catch (InvalidRequestException unknown) {
-            return all;
+            return parameters;
         }
     }
 

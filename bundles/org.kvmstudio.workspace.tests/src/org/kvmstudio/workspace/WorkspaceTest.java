@@ -15,6 +15,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -69,6 +75,108 @@ class WorkspaceTest {
             assertEquals(List.of(), workspace.templates());
         }
         assertFalse(Files.exists(dir.resolve("partitions/SOFTINST-2.json")));
+    }
+
+    @Test
+    void aPartitionWrittenDurablyHoldsUpNeitherReadsNorOtherPartitionsAndItsOwnWritesKeepTheirOrder() throws Exception {
+        Workspace workspace = Workspace.open(dir);
+        Partition first = Fixtures.partition("SOFTINST-1");
+        workspace.save(first);
+        workspace.save(Fixtures.partition("SOFTINST-2"));
+        workspace.state("SOFTINST-1").put("port", 5900);
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        workspace.beforePartitionRename = temp -> {
+            if (temp.getFileName().toString().contains("SOFTINST-1.json")) {
+                inWrite.countDown();
+                await(letGo);
+            }
+        };
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            // a write of SOFTINST-1 stays under way, as a write held up by a busy disk does
+            Future<?> slow = threads.submit(() -> save(workspace, first.withHost("COMP-1")));
+            assertTrue(inWrite.await(10, TimeUnit.SECONDS));
+            // meanwhile reads answer what is on disk, and another partition is written
+            Future<?> beside = threads.submit(() -> {
+                assertEquals(Optional.of(first), workspace.partition("SOFTINST-1"));
+                assertEquals(2, workspace.partitions().size());
+                assertEquals(Optional.of(5900L), workspace.state("SOFTINST-1").get("port"));
+                workspace.id();
+                save(workspace, Fixtures.partition("SOFTINST-2").withHost("COMP-2"));
+                return null;
+            });
+            beside.get(10, TimeUnit.SECONDS);
+            assertEquals("COMP-2", workspace.partition("SOFTINST-2").orElseThrow().hostId());
+            // a second write of SOFTINST-1 and a close wait for the first
+            Future<?> next = threads.submit(() -> save(workspace, first.withHost("COMP-3")));
+            Future<?> close = threads.submit(() -> {
+                next.get(); // a close once the second write started waits for both
+                workspace.close();
+                return null;
+            });
+            assertThrows(TimeoutException.class, () -> next.get(300, TimeUnit.MILLISECONDS));
+            assertFalse(close.isDone());
+            letGo.countDown();
+            slow.get(10, TimeUnit.SECONDS);
+            next.get(10, TimeUnit.SECONDS);
+            close.get(10, TimeUnit.SECONDS);
+        } finally {
+            letGo.countDown();
+            threads.shutdownNow();
+            workspace.close();
+        }
+        try (Workspace reopened = Workspace.open(dir)) {
+            assertEquals("COMP-3", reopened.partition("SOFTINST-1").orElseThrow().hostId());
+            assertEquals("COMP-2", reopened.partition("SOFTINST-2").orElseThrow().hostId());
+        }
+    }
+
+    @Test
+    void aCloseWaitsForTheWriteUnderWayAndNoWriteStartsAfterIt() throws Exception {
+        Workspace workspace = Workspace.open(dir);
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        workspace.beforePartitionRename = temp -> {
+            inWrite.countDown();
+            await(letGo);
+        };
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            Future<?> write = threads.submit(() -> save(workspace, Fixtures.partition("SOFTINST-1")));
+            assertTrue(inWrite.await(10, TimeUnit.SECONDS));
+            Future<?> close = threads.submit(() -> {
+                workspace.close();
+                return null;
+            });
+            assertThrows(TimeoutException.class, () -> close.get(300, TimeUnit.MILLISECONDS));
+            letGo.countDown();
+            write.get(10, TimeUnit.SECONDS);
+            close.get(10, TimeUnit.SECONDS);
+            assertThrows(IllegalStateException.class, () -> workspace.save(Fixtures.partition("SOFTINST-2")));
+        } finally {
+            letGo.countDown();
+            threads.shutdownNow();
+        }
+        try (Workspace reopened = Workspace.open(dir)) {
+            assertEquals(List.of("SOFTINST-1"), reopened.partitions().stream().map(Partition::id).toList());
+        }
+    }
+
+    private static Void save(Workspace workspace, Partition p) throws IOException {
+        workspace.save(p);
+        return null;
+    }
+
+    private static void await(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("never let go");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     @Test

@@ -21,13 +21,15 @@ import org.kvmstudio.model.Parameters;
  * The private state of one partition: a directory only the owner can enter ({@code 0700}) holding
  * {@code state.json} ({@code 0600}) with what a provisioner must remember between runs and keep out
  * of sight (a domain's UUID, its ports, its VNC password, secret connection parameters), and any
- * file the provisioner keeps there. Values are written atomically; the directory goes with the partition.
+ * file the provisioner keeps there. Values are written atomically, one write at a time, and read
+ * without waiting for one under way; the directory goes with the partition.
  */
 public final class PartitionState {
 
     static final String FILE = "state.json";
     private final Path directory;
-    private Parameters values;
+    /** Read without the lock, so that reading never waits for a durable write; changed under it. */
+    private volatile Parameters values;
 
     PartitionState(Path directory) {
         this.directory = directory;
@@ -46,7 +48,12 @@ public final class PartitionState {
         return directory;
     }
 
-    public synchronized Parameters values() throws IOException {
+    public Parameters values() throws IOException {
+        Parameters read = values;
+        return read != null ? read : load();
+    }
+
+    private synchronized Parameters load() throws IOException {
         if (values == null) {
             Path file = directory.resolve(FILE);
             try {

@@ -8,11 +8,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -31,6 +35,10 @@ import org.kvmstudio.model.Template;
  * made in memory. A file that cannot be read is moved to {@code corrupt/} and reported in
  * {@link #loadProblems()}, never dropped. All methods are thread-safe; once closed, all but
  * {@link #directory()} and {@link #close()} throw {@link IllegalStateException}.
+ *
+ * <p>Partitions are read without waiting for writes, and written side by side: writes of one partition
+ * follow each other in order, those of different partitions do not wait for each other's durable
+ * writes (milliseconds each, more while QEMU starts), and the file system commits them together.
  */
 public final class Workspace implements PartitionStore, AutoCloseable {
 
@@ -54,11 +62,21 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     private final Path templatesDirectory;
     private final Path hostsDirectory;
     private final WorkspaceLock lock;
-    private final Map<String, Partition> partitions = new HashMap<>();
+    /** What the files hold, read without a lock; each entry changed under its partition's {@link #writeLock}. */
+    private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<String, Template> templates = new HashMap<>();
     private final Map<String, Host> hosts = new HashMap<>();
-    private final Map<String, PartitionState> states = new HashMap<>();
-    private String id;
+    private final Map<String, PartitionState> states = new ConcurrentHashMap<>();
+    /**
+     * Held shared by every write, alone by {@link #close()}: a close waits for the writes under way,
+     * and no write starts after it.
+     */
+    private final ReadWriteLock writes = new ReentrantReadWriteLock();
+    /** One lock per group of partitions, so that the writes of one partition keep their order. */
+    private final Object[] partitionLocks = new Object[64];
+    /** A seam for tests: runs in each partition write, once its temporary file is complete. */
+    volatile AtomicFiles.BeforeRename beforePartitionRename = temp -> { };
+    private volatile String id;
     private final List<LoadProblem> loadProblems = new ArrayList<>();
     /**
      * Instance numbers are reserved on disk a block at a time ({@code workspace.json} holds the first
@@ -70,7 +88,7 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     private long nextInstanceNumber;
     /** Numbers from here on were never handed out by anyone: what {@code workspace.json} holds. */
     private long reservedBelow;
-    private boolean closed;
+    private volatile boolean closed;
 
     private Workspace(Path directory, WorkspaceLock lock) {
         this.directory = directory;
@@ -78,6 +96,7 @@ public final class Workspace implements PartitionStore, AutoCloseable {
         this.templatesDirectory = directory.resolve(TEMPLATES);
         this.hostsDirectory = directory.resolve(HOSTS);
         this.lock = lock;
+        Arrays.setAll(partitionLocks, i -> new Object());
     }
 
     /** The directory named by {@link #LOCATION_PROPERTY}, else {@link #LOCATION_VARIABLE}, else {@code ~/.kvmstudio}. */
@@ -122,7 +141,7 @@ public final class Workspace implements PartitionStore, AutoCloseable {
 
     /** Made up when the workspace is created, kept in {@code workspace.json}. */
     @Override
-    public synchronized String id() {
+    public String id() {
         checkOpen();
         return id;
     }
@@ -135,48 +154,73 @@ public final class Workspace implements PartitionStore, AutoCloseable {
 
     /** All partitions, by instance number. */
     @Override
-    public synchronized List<Partition> partitions() {
+    public List<Partition> partitions() {
         checkOpen();
         return partitions.values().stream().sorted(Comparator.comparing(Partition::id, InstanceGuid.ORDER)).toList();
     }
 
     @Override
-    public synchronized Optional<Partition> partition(String id) {
+    public Optional<Partition> partition(String id) {
         checkOpen();
         return Optional.ofNullable(partitions.get(id));
     }
 
     /** Writes {@code partition} to its file, replacing the one with the same id. */
     @Override
-    public synchronized void save(Partition partition) throws IOException {
-        checkOpen();
+    public void save(Partition partition) throws IOException {
+        Path file = partitionFile(partition.id());
         long number = InstanceGuid.number(partition.id());
-        AtomicFiles.write(partitionFile(partition.id()), WorkspaceJson.partitionToJson(partition));
-        partitions.put(partition.id(), partition);
-        if (number >= nextInstanceNumber) {
-            // an id not handed out here (an import, say) must not be handed out later: skipped in memory
-            // first, so that a counter that cannot be written does not let it be handed out in this run
-            nextInstanceNumber = number + 1;
-            if (number >= reservedBelow) {
-                reserveBelow(number + 1);
+        byte[] json = WorkspaceJson.partitionToJson(partition);
+        writing(partition.id(), () -> {
+            AtomicFiles.write(file, json, beforePartitionRename);
+            partitions.put(partition.id(), partition);
+            synchronized (this) {
+                if (number >= nextInstanceNumber) {
+                    // an id not handed out here (an import, say) must not be handed out later: skipped in memory
+                    // first, so that a counter that cannot be written does not let it be handed out in this run
+                    nextInstanceNumber = number + 1;
+                    if (number >= reservedBelow) {
+                        reserveBelow(number + 1);
+                    }
+                }
             }
-        }
+        });
     }
 
     /** Removes the partition's file, then its private state: a crash in between leaves state no partition names, never the reverse. */
     @Override
-    public synchronized void deletePartition(String id) throws IOException {
-        checkOpen();
-        AtomicFiles.delete(partitionFile(id));
-        partitions.remove(id);
-        state(id).delete();
-        states.remove(id);
+    public void deletePartition(String id) throws IOException {
+        Path file = partitionFile(id);
+        writing(id, () -> {
+            AtomicFiles.delete(file);
+            partitions.remove(id);
+            state(id).delete();
+            states.remove(id);
+        });
     }
 
     @Override
-    public synchronized PartitionState state(String id) {
+    public PartitionState state(String id) {
         checkOpen();
         return states.computeIfAbsent(InstanceGuid.check(id), key -> new PartitionState(directory.resolve(STATE).resolve(key)));
+    }
+
+    @FunctionalInterface
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /** Runs a write of partition {@code id}'s files after those of it under way, beside those of others. */
+    private void writing(String id, Write write) throws IOException {
+        writes.readLock().lock();
+        try {
+            checkOpen();
+            synchronized (partitionLocks[Math.floorMod(id.hashCode(), partitionLocks.length)]) {
+                write.run();
+            }
+        } finally {
+            writes.readLock().unlock();
+        }
     }
 
     /** All hosts, by id. */
@@ -243,16 +287,23 @@ public final class Workspace implements PartitionStore, AutoCloseable {
 
     /** Releases the workspace for another KVM Studio; closing twice does nothing. */
     @Override
-    public synchronized void close() throws IOException {
-        if (!closed) {
-            closed = true;
-            try {
-                if (nextInstanceNumber < reservedBelow) {
-                    reserveBelow(nextInstanceNumber); // the numbers not handed out, back: guids stay dense
+    public void close() throws IOException {
+        writes.writeLock().lock();
+        try {
+            synchronized (this) {
+                if (!closed) {
+                    closed = true;
+                    try {
+                        if (nextInstanceNumber < reservedBelow) {
+                            reserveBelow(nextInstanceNumber); // the numbers not handed out, back: guids stay dense
+                        }
+                    } finally {
+                        lock.release();
+                    }
                 }
-            } finally {
-                lock.release();
             }
+        } finally {
+            writes.writeLock().unlock();
         }
     }
 

@@ -112,7 +112,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                     || p.requestedState() == RequestedState.DESTROYED || p.id().equals(context.partition().id())) {
                 continue;
             }
-            VmParameters other = VmParameters.of(session.engine().effectiveParameters(p));
+            VmParameters other = VmParameters.of(session.engine().requestedWithDefaults(p)); // sizes are no secrets
             placed.merge(p.hostId(), new Placement.Placed(other.ramMiB(), other.cpus()),
                     (a, b) -> new Placement.Placed(a.memoryMiB() + b.memoryMiB(), a.vcpus() + b.vcpus()));
         }
