@@ -3,10 +3,11 @@
 # define + start of the same domain XML on the same machine, one at a time and 10 in parallel, as
 # ratios in one run; and `kvmstudio list` on a workspace of 1,000 partitions with an owner running
 # and without one. Uses the exported product (build first). Usage: benchmark.sh [ROUNDS]
+# (PAR_ROUNDS: rounds of 10 in parallel, default 3; BENCH_ARCHIVE: another product archive to measure)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 ROUNDS=${1:-3}
-archive=$KVMSTUDIO_ROOT/product/org.kvmstudio.product/target/products/kvmstudio-linux.gtk.x86_64.tar.gz
+archive=${BENCH_ARCHIVE:-$KVMSTUDIO_ROOT/product/org.kvmstudio.product/target/products/kvmstudio-linux.gtk.x86_64.tar.gz}
 [ -f "$archive" ] || die "no product archive at $archive: run the build first"
 work=$(mktemp -d /tmp/ksb.XXXXXX)
 tar -xzf "$archive" -C "$work"
@@ -64,20 +65,24 @@ echo "rounds (ms), raw libvirt: $(tr "\n" " " <"$work/raw-one")" >&2; echo "roun
 raw_one=$(median <"$work/raw-one")
 kvm_one=$(median <"$work/kvm-one")
 
-PAR_ROUNDS=3
-say "10 in parallel, $PAR_ROUNDS rounds"
-raw_ten=$(for _ in $(seq "$PAR_ROUNDS"); do raw_run 10 true | awk '/^raw-total/ { print $2 }'; done | median)
-kvm_ten=$(for r in $(seq "$PAR_ROUNDS"); do
+PAR_ROUNDS=${PAR_ROUNDS:-3}
+say "10 in parallel, $PAR_ROUNDS rounds, raw libvirt's and KVM Studio's in turn"
+: >"$work/raw-ten"; : >"$work/kvm-ten"
+for r in $(seq "$PAR_ROUNDS"); do
+  raw_run 10 true | awk '/^raw-total/ { print $2 }' >>"$work/raw-ten"
   t=$(now)
   pids=()
   for i in $(seq 10); do "$K" request "par-$r-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 & pids+=($!); done
   wait "${pids[@]}" # not the agent, which runs on
-  ms "$t" "$(now)"
+  ms "$t" "$(now)" >>"$work/kvm-ten"
   "$K" list | grep -c "^par-$r-.*ready, started" >"$work/ready-$r"
   pids=()
   for i in $(seq 10); do "$K" remove "par-$r-$i" --wait >/dev/null 2>&1 & pids+=($!); done
   wait "${pids[@]}"
-done | median)
+done
+echo "rounds of 10 (ms), raw libvirt: $(tr "\n" " " <"$work/raw-ten")" >&2; echo "rounds of 10 (ms), KVM Studio: $(tr "\n" " " <"$work/kvm-ten")" >&2
+raw_ten=$(median <"$work/raw-ten")
+kvm_ten=$(median <"$work/kvm-ten")
 ready=$(cat "$work"/ready-* | sort -n | head -n 1)
 
 # a command that names its command (the owner builds only that one): what forwarding adds to each

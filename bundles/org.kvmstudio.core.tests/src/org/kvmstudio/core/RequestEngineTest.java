@@ -517,7 +517,7 @@ class RequestEngineTest {
             throw new IllegalStateException("a broken listener");
         });
         fx.engine.addListener(e -> {
-            underLock.add(Thread.holdsLock(fx.engine));
+            underLock.add(fx.engine.holdsALock());
             heard.add(e);
         });
         fx.engine.request(kvm("vm", Map.of()));

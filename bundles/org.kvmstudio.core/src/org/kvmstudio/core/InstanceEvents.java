@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 
 import org.eclipse.core.runtime.ISafeRunnable;
 import org.eclipse.core.runtime.SafeRunner;
@@ -13,7 +14,7 @@ import org.kvmstudio.model.InstanceListener;
 
 /**
  * The engine's listeners and the events waiting for them. Events are queued while the engine holds
- * its lock and delivered after it lets go, in order, by one thread at a time: a listener may then
+ * a lock and delivered after it lets go, in order, by one thread at a time: a listener may then
  * call the engine back, or wait for the UI thread, without deadlocking it, and one that throws is
  * logged without cutting a change short.
  *
@@ -41,11 +42,11 @@ final class InstanceEvents {
     }
 
     /**
-     * Delivers what is queued, unless {@code engine}'s lock is held by this thread (then the caller
-     * delivers later) or a thread, this one included, is delivering (it picks these up before it stops).
+     * Delivers what is queued, unless this thread holds one of the engine's locks ({@code locked}; then
+     * the caller delivers later) or a thread, this one included, is delivering (it picks these up before it stops).
      */
-    void deliver(Object engine) {
-        while (!pending.isEmpty() && !Thread.holdsLock(engine) && delivering.tryAcquire()) {
+    void deliver(BooleanSupplier locked) {
+        while (!pending.isEmpty() && !locked.getAsBoolean() && delivering.tryAcquire()) {
             try {
                 for (InstanceEvent event = pending.poll(); event != null; event = pending.poll()) {
                     for (InstanceListener listener : listeners) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -65,6 +66,10 @@ import org.kvmstudio.workspace.PartitionStore;
  * <p>Root requests are found by reference; the instances a partition requests are found by
  * reference within its instance tree, which is named by the root's instance guid so that a root
  * requested again under an old reference never inherits what is left of the old tree.
+ *
+ * <p>Each partition changes under a lock of its own ({@link PartitionLocks}): a change that spans
+ * partitions writes them one after another, in the order a crash between the writes is repaired from,
+ * so that what another thread may see between them is what a crash may leave.
  */
 public final class RequestEngine {
 
@@ -88,6 +93,12 @@ public final class RequestEngine {
     private final InputSecrets inputSecrets;
     /** One placement at a time: two jobs placing side by side would both count the same room free. */
     private final Object placementLock = new Object();
+    /**
+     * Placements chosen whose durable write is under way, by partition id: the next placement counts them
+     * without waiting for the write (milliseconds each, several times more while QEMU starts).
+     */
+    private final Map<String, String> placing = new ConcurrentHashMap<>();
+    private final PartitionLocks locks = new PartitionLocks();
 
     public RequestEngine(PartitionStore store, ReleaseCatalog catalog, ProvisionerRegistry provisioners, Clock clock) {
         this.store = store;
@@ -203,7 +214,7 @@ public final class RequestEngine {
         } catch (UncheckedIOException e) {
             throw new IOException(e.getMessage(), e.getCause());
         } finally {
-            events.deliver(this);
+            events.deliver(locks::heldByCurrentThread);
         }
     }
 
@@ -219,16 +230,13 @@ public final class RequestEngine {
         } catch (UncheckedIOException e) {
             throw new IOException(e.getMessage(), e.getCause());
         } finally {
-            events.deliver(this);
+            events.deliver(locks::heldByCurrentThread);
         }
     }
 
-    private synchronized Partition destroyed(String id) {
-        Partition p = store.partition(id).orElseThrow(() -> new UnknownInstanceException("there is no partition " + id));
-        if (p.requestedState() == RequestedState.DESTROYED) {
-            return p;
-        }
-        return change(p, p.request().withState(RequestedState.DESTROYED));
+    private Partition destroyed(String id) {
+        return change(id, p -> p.requestedState() == RequestedState.DESTROYED ? null : p.request().withState(RequestedState.DESTROYED))
+                .orElseThrow(() -> new UnknownInstanceException("there is no partition " + id));
     }
 
     /**
@@ -241,21 +249,23 @@ public final class RequestEngine {
      */
     public void forget(String id) throws IOException {
         try {
-            synchronized (this) {
-                Partition p = store.partition(id).orElseThrow(() -> new UnknownInstanceException("there is no partition " + id));
-                if (p.requestedState() != RequestedState.DESTROYED) {
-                    throw new ConflictException("'" + p.reference() + "' (" + id + ") is " + p.requestedState().slapName()
+            // destroyed is for good: checked under its lock, it stays so while what it requested goes
+            Partition p = locks.partition(id, () -> {
+                Partition current = store.partition(id).orElseThrow(() -> new UnknownInstanceException("there is no partition " + id));
+                if (current.requestedState() != RequestedState.DESTROYED) {
+                    throw new ConflictException("'" + current.reference() + "' (" + id + ") is " + current.requestedState().slapName()
                             + ": destroy it first; forget only what could not be destroyed");
                 }
                 if (deploying.contains(id)) {
-                    throw new ConflictException("'" + p.reference() + "' (" + id + ") is being deployed; try again when it is done");
+                    throw new ConflictException("'" + current.reference() + "' (" + id + ") is being deployed; try again when it is done");
                 }
-                removeDestroyed(p);
-            }
+                return current;
+            });
+            removeDestroyed(p);
         } catch (UncheckedIOException e) {
             throw new IOException(e.getMessage(), e.getCause());
         } finally {
-            events.deliver(this);
+            events.deliver(locks::heldByCurrentThread);
         }
     }
 
@@ -345,7 +355,7 @@ public final class RequestEngine {
      */
     public Partition adopt(String instanceGuid, InstanceRequest request, String hostId) throws IOException {
         try {
-            synchronized (this) {
+            return locks.reference(null, request.reference(), () -> locks.partition(instanceGuid, () -> {
                 if (store.partition(instanceGuid).isPresent()) {
                     throw new ConflictException(instanceGuid + " already belongs to a partition");
                 }
@@ -357,56 +367,83 @@ public final class RequestEngine {
                         false, checked, request.state(), request.filter(), notReady("adopted; waiting to be deployed"),
                         Parameters.EMPTY, hostId, null, null, instanceGuid, 1, 0);
                 return store(p, InstanceEvent.Kind.ADDED);
-            }
+            }));
         } catch (UncheckedIOException e) {
             throw new IOException(e.getMessage(), e.getCause());
         } finally {
-            events.deliver(this);
+            events.deliver(locks::heldByCurrentThread);
         }
     }
 
-    /** A request made by the instance {@code requester} (or the user, when {@code null}). */
-    private synchronized Partition request(InstanceRequest request, Partition requester) {
-        Optional<Partition> existing = requester == null ? instance(request.reference())
-                : store.partitions().stream().filter(p -> !p.isRoot() && p.instanceTree().equals(requester.instanceTree())
-                        && p.reference().equals(request.reference())).findFirst();
-        if (existing.isEmpty()) {
+    /**
+     * A request made by the instance {@code requester} (or the user, when {@code null}), under the lock of
+     * its reference: a second request of the same reference finds the partition the first created.
+     */
+    private Partition request(InstanceRequest request, Partition requester) {
+        return locks.reference(requester == null ? null : requester.instanceTree(), request.reference(), () -> {
+            Optional<Partition> existing = requester == null ? instance(request.reference())
+                    : store.partitions().stream().filter(p -> !p.isRoot() && p.instanceTree().equals(requester.instanceTree())
+                            && p.reference().equals(request.reference())).findFirst();
+            if (existing.isPresent()) {
+                // empty when a destroyed one was removed since it was found: requested anew, as if it had been gone
+                Optional<Partition> changed = changed(existing.get().id(), request);
+                if (changed.isPresent()) {
+                    return changed.get();
+                }
+            }
             if (request.state() == RequestedState.DESTROYED) {
                 throw new UnknownInstanceException("there is no instance '" + request.reference() + "' to destroy");
             }
             return create(request.withParameters(checkedParameters(request.withParameters(
                     inputSecrets.unmasked(request.parameters(), null, secretNames(request))))), requester);
-        }
-        Partition p = existing.get();
-        checkSameKind(p, request);
-        if (p.requestedState() == RequestedState.DESTROYED) {
-            if (request.state() == RequestedState.DESTROYED) {
-                return p;
-            }
-            throw new ConflictException("'" + p.reference() + "' is being destroyed; request it again once it is gone");
-        }
-        if (request.state() == RequestedState.DESTROYED) {
-            // Destroying needs no valid parameters and moves nothing: keep what the instance has.
-            return change(p, p.request().withState(RequestedState.DESTROYED));
-        }
-        // a mask sent back (the instance editor, what info printed) keeps the secret the instance has
-        Parameters unmasked = inputSecrets.unmasked(request.parameters(), p, secretNames(request));
-        return change(p, request.withParameters(checkedParameters(request.withParameters(unmasked)))
-                .withFilter(placement(p, request.filter())));
+        });
     }
 
-    /** {@code p} changed to answer {@code wanted}: a new revision, unless nothing changes. */
-    private Partition change(Partition p, InstanceRequest wanted) {
-        if (wanted.equals(p.request().withParameters(allParameters(p)))) {
-            return p;
+    /** Partition {@code id}, found under {@code request}'s reference, changed to answer it; empty when it is gone. */
+    private Optional<Partition> changed(String id, InstanceRequest request) {
+        // checked against the partition as it is under its lock: a destroy by guid may have come between
+        return change(id, p -> {
+            checkSameKind(p, request);
+            if (p.requestedState() == RequestedState.DESTROYED) {
+                if (request.state() == RequestedState.DESTROYED) {
+                    return null;
+                }
+                throw new ConflictException("'" + p.reference() + "' is being destroyed; request it again once it is gone");
+            }
+            if (request.state() == RequestedState.DESTROYED) {
+                // Destroying needs no valid parameters and moves nothing: keep what the instance has.
+                return p.request().withState(RequestedState.DESTROYED);
+            }
+            // a mask sent back (the instance editor, what info printed) keeps the secret the instance has
+            Parameters unmasked = inputSecrets.unmasked(request.parameters(), p, secretNames(request));
+            return request.withParameters(checkedParameters(request.withParameters(unmasked)))
+                    .withFilter(placement(p, request.filter()));
+        });
+    }
+
+    /**
+     * Partition {@code id} changed to answer what {@code wanted} makes of it (checked and decided under
+     * its lock; {@code null} leaves it as it is): a new revision, unless nothing changes. Its master, if
+     * it is a slave, hears of the change once the slave is written. Empty when there is no such partition.
+     */
+    private Optional<Partition> change(String id, Function<Partition, InstanceRequest> wanted) {
+        boolean[] changed = {false};
+        Optional<Partition> result = locks.partition(id, () -> store.partition(id).map(p -> {
+            InstanceRequest request = wanted.apply(p);
+            if (request == null || request.equals(p.request().withParameters(allParameters(p)))) {
+                return p;
+            }
+            Partition updated = p.withRequest(request, notReady("waiting to deploy revision " + (p.revision() + 1)));
+            if (updated.shared() && updated.masterId() == null) {
+                updated = MasterSelection.attach(updated, store.partitions(), this::notReady);
+            }
+            changed[0] = true;
+            return store(updated, InstanceEvent.Kind.CHANGED);
+        }));
+        if (changed[0]) {
+            touchMaster(result.get(), "slave '" + result.get().reference() + "' changed");
         }
-        Partition updated = p.withRequest(wanted, notReady("waiting to deploy revision " + (p.revision() + 1)));
-        if (updated.shared() && updated.masterId() == null) {
-            updated = MasterSelection.attach(updated, store.partitions(), this::notReady);
-        }
-        updated = store(updated, InstanceEvent.Kind.CHANGED);
-        touchMaster(updated, "slave '" + updated.reference() + "' changed");
-        return updated;
+        return result;
     }
 
     /**
@@ -528,8 +565,13 @@ public final class RequestEngine {
             deploy(master.get(), monitor);
             return store.partition(id).map(Partition::isReady).orElse(true);
         } finally {
-            events.deliver(this);
+            events.deliver(locks::heldByCurrentThread);
         }
+    }
+
+    /** Whether this thread holds one of the engine's locks (for tests: listeners are called outside them). */
+    boolean holdsALock() {
+        return locks.heldByCurrentThread();
     }
 
     /** Jobs deploying the same partition exclude each other; jobs for different partitions run side by side. */
@@ -556,7 +598,7 @@ public final class RequestEngine {
      */
     public void observed(String id, Observation observation) {
         try {
-            synchronized (this) {
+            locks.partition(id, () -> {
                 if (deploying.contains(id)) {
                     deferred.put(id, observation);
                     return;
@@ -585,9 +627,9 @@ public final class RequestEngine {
                     }
                     return current.withStatus(new Status(phase, message, clock.instant()));
                 });
-            }
+            });
         } finally {
-            events.deliver(this);
+            events.deliver(locks::heldByCurrentThread);
         }
     }
 
@@ -600,13 +642,16 @@ public final class RequestEngine {
      * once the deployment ends.
      */
     public void observeWhenIdle(String id, Supplier<Optional<Observation>> look) {
-        synchronized (this) {
+        boolean deferredNow = locks.partition(id, () -> {
             if (deploying.contains(id)) {
                 deferredLooks.put(id, look);
-                return;
+                return true;
             }
+            return false;
+        });
+        if (!deferredNow) {
+            look.get().ifPresent(observation -> observed(id, observation));
         }
-        look.get().ifPresent(observation -> observed(id, observation));
     }
 
     /** Asks {@code id}'s provisioner what its host has for it now, and records the answer. */
@@ -686,11 +731,17 @@ public final class RequestEngine {
                         ? current.withStatus(notReady("deploying revision " + p.revision())) : current;
                 boolean placedNow = false;
                 if (p.hostId() == null && p.requestedState() != RequestedState.DESTROYED) {
+                    Optional<String> host;
                     synchronized (placementLock) {
-                        Optional<String> host = provisioner.get().place(new Context(p, effective, slaveEntries));
-                        if (host.isPresent()) {
+                        host = provisioner.get().place(new Context(p, effective, slaveEntries));
+                        host.ifPresent(h -> placing.put(p.id(), h));
+                    }
+                    if (host.isPresent()) {
+                        try {
                             target = placed(p, host.get(), deploying);
                             placedNow = true;
+                        } finally {
+                            placing.remove(p.id()); // written, and read from the partition now; or not written
                         }
                     }
                 }
@@ -720,11 +771,15 @@ public final class RequestEngine {
         } finally {
             Observation seen;
             Supplier<Optional<Observation>> look;
-            synchronized (this) { // against observed() and observeWhenIdle(), which defer while the id is here
+            // against observed() and observeWhenIdle(), which defer while the id is here
+            Object[] left = locks.partition(claimed.id(), () -> {
                 deploying.remove(claimed.id());
-                seen = deferred.remove(claimed.id());
-                look = deferredLooks.remove(claimed.id());
-            }
+                return new Object[] {deferred.remove(claimed.id()), deferredLooks.remove(claimed.id())};
+            });
+            seen = (Observation) left[0];
+            @SuppressWarnings("unchecked")
+            Supplier<Optional<Observation>> deferredLook = (Supplier<Optional<Observation>>) left[1];
+            look = deferredLook;
             if (seen != null && !deployed) {
                 // nothing was deployed while it came: what it says still holds (a deployment's result is fresher)
                 observed(claimed.id(), seen);
@@ -745,10 +800,12 @@ public final class RequestEngine {
      * {@code p} placed on {@code hostId}, stored before anything is created there, so a crash cannot move
      * it; with the status of its deployment, in the same write.
      */
-    private synchronized Partition placed(Partition p, String hostId, UnaryOperator<Partition> deploying) {
-        Partition current = store.partition(p.id()).orElse(p);
-        store(deploying.apply(current.withHost(hostId)), InstanceEvent.Kind.CHANGED);
-        return p.withHost(hostId);
+    private Partition placed(Partition p, String hostId, UnaryOperator<Partition> deploying) {
+        return locks.partition(p.id(), () -> {
+            Partition current = store.partition(p.id()).orElse(p);
+            store(deploying.apply(current.withHost(hostId)), InstanceEvent.Kind.CHANGED);
+            return p.withHost(hostId);
+        });
     }
 
     /** A deployment of {@code p} failed or fell short: say why, and wait before trying it again. */
@@ -768,70 +825,73 @@ public final class RequestEngine {
         Status.Phase wanted = Status.phaseOf(deployed.requestedState());
         if (d.phase() != wanted) {
             String why = d.message().isEmpty() ? "the provisioner reached " + d.phase() + ", not " + wanted : d.message();
-            synchronized (this) {
-                // a master behind may still have let go of slaves (a frontend with no server running here routes none)
-                slaves.stream().filter(slave -> slave.requestedState() == RequestedState.DESTROYED && Optional.ofNullable(
-                        d.slaves().get(slave.id())).map(o -> o.phase() == Status.Phase.DESTROYED).orElse(false))
-                        .forEach(slave -> delete(slave.id()));
-            }
+            // a master behind may still have let go of slaves (a frontend with no server running here routes none)
+            slaves.stream().filter(slave -> slave.requestedState() == RequestedState.DESTROYED && Optional.ofNullable(
+                    d.slaves().get(slave.id())).map(o -> o.phase() == Status.Phase.DESTROYED).orElse(false))
+                    .forEach(slave -> delete(slave.id()));
             publish(deployed, d.connectionParameters(), deployed.appliedRevision(), notReady(redact(deployed, why)));
             failed(deployed, Status.Phase.NOT_READY, why);
             return false;
         }
-        synchronized (this) {
-            if (deployed.requestedState() == RequestedState.DESTROYED) {
-                removeDestroyed(deployed);
-                retries.succeeded(deployed.id());
-                return true;
-            }
-            for (Partition slave : slaves) {
-                SlaveDeployment outcome = d.slaves().get(slave.id());
-                if (slave.requestedState() == RequestedState.DESTROYED) {
-                    delete(slave.id());
-                } else if (outcome == null) {
-                    update(slave.id(), current -> current.withStatus(notReady("its master '" + deployed.reference()
-                            + "' published nothing for it")));
-                } else if (outcome.phase() != Status.phaseOf(slave.requestedState())) {
-                    publish(slave, outcome.connectionParameters(), slave.appliedRevision(), notReady(redact(slave,
-                            outcome.message().isEmpty() ? "its master could not deploy it" : outcome.message())));
-                } else {
-                    publish(slave, outcome.connectionParameters(), slave.revision(),
-                            reached(Status.phaseOf(slave.requestedState()), slave, store.partition(slave.id()).orElse(slave)));
-                }
-            }
-            Status status = reached(d.phase(), deployed, store.partition(deployed.id()).orElse(deployed));
-            if (status.message().isEmpty() && !d.message().isEmpty()) {
-                // reached, with a note of what is missing around it ("no frontend publishes its console yet")
-                status = new Status(status.phase(), redact(deployed, d.message()), status.since());
-            }
-            publish(deployed, d.connectionParameters(), deployed.revision(), status);
-            boolean slaveBehind = slaves.stream().anyMatch(slave -> slave.requestedState() != RequestedState.DESTROYED
-                    && !Optional.ofNullable(d.slaves().get(slave.id())).map(o -> o.phase() == Status.phaseOf(slave.requestedState()))
-                            .orElse(false));
-            if (slaveBehind) {
-                // the master is fine, a slave is not: try again later rather than at once, and forever
-                retries.failed(deployed.id(), deployed.revision(), clock.instant());
-            } else {
-                retries.succeeded(deployed.id());
-            }
-            return store.partition(deployed.id()).map(Partition::isReady).orElse(true);
+        if (deployed.requestedState() == RequestedState.DESTROYED) {
+            removeDestroyed(deployed);
+            retries.succeeded(deployed.id());
+            return true;
         }
+        for (Partition slave : slaves) {
+            SlaveDeployment outcome = d.slaves().get(slave.id());
+            if (slave.requestedState() == RequestedState.DESTROYED) {
+                delete(slave.id());
+            } else if (outcome == null) {
+                update(slave.id(), current -> current.withStatus(notReady("its master '" + deployed.reference()
+                        + "' published nothing for it")));
+            } else if (outcome.phase() != Status.phaseOf(slave.requestedState())) {
+                publish(slave, outcome.connectionParameters(), slave.appliedRevision(), notReady(redact(slave,
+                        outcome.message().isEmpty() ? "its master could not deploy it" : outcome.message())));
+            } else {
+                publish(slave, outcome.connectionParameters(), slave.revision(),
+                        current -> reached(Status.phaseOf(slave.requestedState()), slave, current));
+            }
+        }
+        String note = d.message().isEmpty() ? "" : redact(deployed, d.message());
+        publish(deployed, d.connectionParameters(), deployed.revision(), current -> {
+            Status status = reached(d.phase(), deployed, current);
+            // reached, with a note of what is missing around it ("no frontend publishes its console yet")
+            return status.message().isEmpty() && !note.isEmpty() ? new Status(status.phase(), note, status.since()) : status;
+        });
+        boolean slaveBehind = slaves.stream().anyMatch(slave -> slave.requestedState() != RequestedState.DESTROYED
+                && !Optional.ofNullable(d.slaves().get(slave.id())).map(o -> o.phase() == Status.phaseOf(slave.requestedState()))
+                        .orElse(false));
+        if (slaveBehind) {
+            // the master is fine, a slave is not: try again later rather than at once, and forever
+            retries.failed(deployed.id(), deployed.revision(), clock.instant());
+        } else {
+            retries.succeeded(deployed.id());
+        }
+        return store.partition(deployed.id()).map(Partition::isReady).orElse(true);
     }
 
     /**
      * Stores what {@code p} published at {@code revision}: secret values (as its output schema says)
      * into its private state, the others into the partition.
      */
-    private synchronized void publish(Partition p, Parameters published, long revision, Status status) {
-        Optional<Partition> before = store.partition(p.id());
-        if (before.isEmpty()) {
-            return; // forgotten meanwhile: nothing may be written for it again
-        }
+    private void publish(Partition p, Parameters published, long revision, Status status) {
+        publish(p, published, revision, current -> status);
+    }
+
+    /** As above, with the status made of the partition as it is when it is written. */
+    private void publish(Partition p, Parameters published, long revision, Function<Partition, Status> status) {
         Set<String> secretNames = outputSchema(p).map(Secrets::names).orElse(Set.of());
-        secrets.keep(p, Secrets.only(published, secretNames));
         Parameters open = Secrets.without(published, secretNames);
-        update(p.id(), current -> current.deployed(revision, status, open));
-        if (!open.equals(before.get().connectionParameters())) {
+        Optional<Partition> before = locks.partition(p.id(), () -> {
+            Optional<Partition> stored = store.partition(p.id());
+            if (stored.isPresent()) { // else forgotten meanwhile: nothing may be written for it again
+                secrets.keep(p, Secrets.only(published, secretNames));
+                update(p.id(), current -> current.deployed(revision, status.apply(current), open));
+            }
+            return stored;
+        });
+        if (before.isPresent() && !open.equals(before.get().connectionParameters())) {
             touchRequester(before.get());
         }
     }
@@ -841,7 +901,7 @@ public final class RequestEngine {
      * (a KVM publishes its frontend entry's URL as its own), as a SlapOS instance re-reads what it
      * requested.
      */
-    private synchronized void touchRequester(Partition child) {
+    private void touchRequester(Partition child) {
         if (child.parentId() == null) {
             return;
         }
@@ -852,9 +912,9 @@ public final class RequestEngine {
      * Makes {@code id} (unless it is being destroyed) a new revision of the same request, to be
      * deployed again for {@code why}: a deployment in flight may have read too early.
      */
-    private synchronized void deployAgain(String id, String why) {
-        store.partition(id).filter(p -> p.requestedState() != RequestedState.DESTROYED)
-                .ifPresent(p -> store(p.withRequest(p.request(), notReady(why)), InstanceEvent.Kind.CHANGED));
+    private void deployAgain(String id, String why) {
+        locks.partition(id, () -> store.partition(id).filter(p -> p.requestedState() != RequestedState.DESTROYED)
+                .ifPresent(p -> store(p.withRequest(p.request(), notReady(why)), InstanceEvent.Kind.CHANGED)));
     }
 
     /** The status once {@code deployed} reached {@code phase}; says so when a newer revision is waiting. */
@@ -869,26 +929,32 @@ public final class RequestEngine {
      * and its slaves look for a new master, so that a failure half way leaves it there to be
      * destroyed again, and nothing orphaned.
      */
-    private synchronized void removeDestroyed(Partition destroyed) {
-        for (Partition p : store.partitions()) {
-            if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED
-                    && p.shared() && p.masterId() == null) {
-                delete(p.id()); // a slave no master hosts: nothing was deployed for it, nothing to undo
-            } else if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED) {
-                Partition child = p.withRequest(p.request().withState(RequestedState.DESTROYED),
-                        notReady("destroyed with '" + destroyed.reference() + "', which requested it"));
-                store(child, InstanceEvent.Kind.CHANGED);
-                touchMaster(child, "slave '" + child.reference() + "' destroyed");
-            } else if (p.shared() && destroyed.id().equals(p.masterId())) {
-                if (p.requestedState() == RequestedState.DESTROYED) {
-                    delete(p.id()); // its master is gone with it: no other master need hear of it
-                } else {
-                    Partition orphan = MasterSelection.attach(p.withMaster(null).withRequest(p.request(),
-                            notReady("its master was destroyed")), store.partitions(), this::notReady);
-                    store(orphan, InstanceEvent.Kind.CHANGED);
-                    touchMaster(orphan, "slave '" + orphan.reference() + "' lost its master");
-                }
+    private void removeDestroyed(Partition destroyed) {
+        for (Partition listed : store.partitions()) {
+            if (!destroyed.id().equals(listed.parentId()) && !destroyed.id().equals(listed.masterId())) {
+                continue;
             }
+            // each decided on the partition as it is under its lock, and its master told after
+            Optional<Partition> touched = locks.partition(listed.id(), () -> store.partition(listed.id()).flatMap(p -> {
+                if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED
+                        && p.shared() && p.masterId() == null) {
+                    delete(p.id()); // a slave no master hosts: nothing was deployed for it, nothing to undo
+                    return Optional.empty();
+                } else if (destroyed.id().equals(p.parentId()) && p.requestedState() != RequestedState.DESTROYED) {
+                    return Optional.of(store(p.withRequest(p.request().withState(RequestedState.DESTROYED),
+                            notReady("destroyed with '" + destroyed.reference() + "', which requested it")), InstanceEvent.Kind.CHANGED));
+                } else if (p.shared() && destroyed.id().equals(p.masterId())) {
+                    if (p.requestedState() == RequestedState.DESTROYED) {
+                        delete(p.id()); // its master is gone with it: no other master need hear of it
+                        return Optional.empty();
+                    }
+                    return Optional.of(store(MasterSelection.attach(p.withMaster(null).withRequest(p.request(),
+                            notReady("its master was destroyed")), store.partitions(), this::notReady), InstanceEvent.Kind.CHANGED));
+                }
+                return Optional.empty();
+            }));
+            touched.ifPresent(p -> touchMaster(p, "slave '" + p.reference() + "' "
+                    + (p.requestedState() == RequestedState.DESTROYED ? "destroyed" : "lost its master")));
         }
         delete(destroyed.id());
     }
@@ -952,9 +1018,10 @@ public final class RequestEngine {
         } else if (provisioners.find(p.releaseUri(), p.softwareType()).isEmpty()) {
             p = p.withStatus(notReady(noProvisioner(p)));
         }
-        p = store(p, InstanceEvent.Kind.ADDED);
-        touchMaster(p, "slave '" + p.reference() + "' added");
-        return p;
+        Partition made = p;
+        Partition added = locks.partition(id, () -> store(made, InstanceEvent.Kind.ADDED));
+        touchMaster(added, "slave '" + added.reference() + "' added");
+        return added;
     }
 
     /** A slave whose master is not in the workspace any more (its file was set aside as unreadable). */
@@ -966,35 +1033,42 @@ public final class RequestEngine {
      * The master of a shared partition, attaching one if a candidate appeared since; a destroyed
      * slave that never had a master is simply removed.
      */
-    private synchronized Optional<Partition> attachedMaster(Partition shared) {
-        Optional<Partition> stored = store.partition(shared.id());
-        if (stored.isEmpty()) {
-            return Optional.empty();
-        }
-        Partition current = stored.get();
-        if (orphaned(current)) {
-            current = current.withMaster(null).withRequest(current.request(), notReady("its master is gone"));
-        }
-        if (current.masterId() == null && current.requestedState() == RequestedState.DESTROYED) {
-            delete(current.id()); // no master ever deployed it, or its master is gone: nothing to undo
-            return Optional.empty();
-        }
-        if (current.masterId() == null) {
-            Partition attached = MasterSelection.attach(current, store.partitions(), this::notReady);
-            if (!sameIgnoringTime(attached, stored.get())) {
-                store(attached, InstanceEvent.Kind.CHANGED);
+    private Optional<Partition> attachedMaster(Partition shared) {
+        boolean[] attachedNow = {false};
+        Optional<Partition> slave = locks.partition(shared.id(), () -> {
+            Optional<Partition> stored = store.partition(shared.id());
+            if (stored.isEmpty()) {
+                return Optional.<Partition>empty();
             }
-            if (attached.masterId() == null) {
-                return Optional.empty();
+            Partition current = stored.get();
+            if (orphaned(current)) {
+                current = current.withMaster(null).withRequest(current.request(), notReady("its master is gone"));
             }
-            touchMaster(attached, "slave '" + attached.reference() + "' attached");
-            current = attached;
+            if (current.masterId() == null && current.requestedState() == RequestedState.DESTROYED) {
+                delete(current.id()); // no master ever deployed it, or its master is gone: nothing to undo
+                return Optional.<Partition>empty();
+            }
+            if (current.masterId() == null) {
+                Partition attached = MasterSelection.attach(current, store.partitions(), this::notReady);
+                if (!sameIgnoringTime(attached, stored.get())) {
+                    store(attached, InstanceEvent.Kind.CHANGED);
+                }
+                if (attached.masterId() == null) {
+                    return Optional.<Partition>empty();
+                }
+                attachedNow[0] = true;
+                current = attached;
+            }
+            return Optional.of(current);
+        });
+        if (attachedNow[0]) {
+            touchMaster(slave.get(), "slave '" + slave.get().reference() + "' attached");
         }
-        return store.partition(current.masterId());
+        return slave.flatMap(s -> store.partition(s.masterId()));
     }
 
     /** A slave changed: its master must deploy again (a new revision of the same request). */
-    private synchronized void touchMaster(Partition slave, String why) {
+    private void touchMaster(Partition slave, String why) {
         if (!slave.shared() || slave.masterId() == null) {
             return;
         }
@@ -1019,13 +1093,13 @@ public final class RequestEngine {
     }
 
     /** Changes a stored partition; a change that only moves the status's time is not one. */
-    private synchronized void update(String id, UnaryOperator<Partition> change) {
-        store.partition(id).ifPresent(current -> {
+    private void update(String id, UnaryOperator<Partition> change) {
+        locks.partition(id, () -> store.partition(id).ifPresent(current -> {
             Partition changed = change.apply(current);
             if (!sameIgnoringTime(changed, current)) {
                 store(changed, InstanceEvent.Kind.CHANGED);
             }
-        });
+        }));
     }
 
     private static boolean sameIgnoringTime(Partition a, Partition b) {
@@ -1038,9 +1112,12 @@ public final class RequestEngine {
 
     /**
      * Writes {@code p}, its secret parameters kept in its private state and masked in its file and
-     * events; returns it as written.
+     * events; returns it as written. Its lock is held.
      */
-    private synchronized Partition store(Partition p, InstanceEvent.Kind kind) {
+    private Partition store(Partition p, InstanceEvent.Kind kind) {
+        if (!locks.holds(p.id())) {
+            throw new IllegalStateException(p.id() + " written without its lock");
+        }
         Partition written = inputSecrets.kept(p, secretNames(p.request()));
         try {
             store.save(written);
@@ -1088,18 +1165,20 @@ public final class RequestEngine {
         return Parameters.of((Map<String, Object>) SecretValues.mask(schema, parameters.asMap(), Secrets.MASK));
     }
 
-    private synchronized void delete(String id) {
-        Optional<Partition> gone = store.partition(id);
-        if (gone.isEmpty()) {
-            return;
-        }
-        try {
-            store.deletePartition(id);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + gone.get().reference() + " from " + store.directory(), e);
-        }
-        retries.succeeded(id);
-        events.queue(new InstanceEvent(InstanceEvent.Kind.REMOVED, gone.get()));
+    private void delete(String id) {
+        locks.partition(id, () -> {
+            Optional<Partition> gone = store.partition(id);
+            if (gone.isEmpty()) {
+                return;
+            }
+            try {
+                store.deletePartition(id);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + gone.get().reference() + " from " + store.directory(), e);
+            }
+            retries.succeeded(id);
+            events.queue(new InstanceEvent(InstanceEvent.Kind.REMOVED, gone.get()));
+        });
     }
 
     /** What one deployment gives its provisioner. */
@@ -1127,6 +1206,14 @@ public final class RequestEngine {
         @Override
         public List<Slave> slaves() {
             return slaves;
+        }
+
+        @Override
+        public List<Partition> placed() {
+            return store.partitions().stream()
+                    .map(p -> p.hostId() == null && placing.containsKey(p.id()) ? p.withHost(placing.get(p.id())) : p)
+                    .filter(p -> p.hostId() != null && !p.id().equals(partition.id()))
+                    .toList();
         }
 
         @Override

@@ -84,19 +84,12 @@ class WorkspaceTest {
         workspace.save(first);
         workspace.save(Fixtures.partition("SOFTINST-2"));
         workspace.state("SOFTINST-1").put("port", 5900);
-        CountDownLatch inWrite = new CountDownLatch(1);
-        CountDownLatch letGo = new CountDownLatch(1);
-        workspace.beforePartitionRename = temp -> {
-            if (temp.getFileName().toString().contains("SOFTINST-1.json")) {
-                inWrite.countDown();
-                await(letGo);
-            }
-        };
+        HeldWrites held = new HeldWrites(workspace, "SOFTINST-1.json");
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
             // a write of SOFTINST-1 stays under way, as a write held up by a busy disk does
             Future<?> slow = threads.submit(() -> save(workspace, first.withHost("COMP-1")));
-            assertTrue(inWrite.await(10, TimeUnit.SECONDS));
+            assertTrue(held.inWrite.await(10, TimeUnit.SECONDS));
             // meanwhile reads answer what is on disk, and another partition is written
             Future<?> beside = threads.submit(() -> {
                 assertEquals(Optional.of(first), workspace.partition("SOFTINST-1"));
@@ -117,12 +110,12 @@ class WorkspaceTest {
             });
             assertThrows(TimeoutException.class, () -> next.get(300, TimeUnit.MILLISECONDS));
             assertFalse(close.isDone());
-            letGo.countDown();
+            held.letGo.countDown();
             slow.get(10, TimeUnit.SECONDS);
             next.get(10, TimeUnit.SECONDS);
             close.get(10, TimeUnit.SECONDS);
         } finally {
-            letGo.countDown();
+            held.letGo.countDown();
             threads.shutdownNow();
             workspace.close();
         }
@@ -135,27 +128,22 @@ class WorkspaceTest {
     @Test
     void aCloseWaitsForTheWriteUnderWayAndNoWriteStartsAfterIt() throws Exception {
         Workspace workspace = Workspace.open(dir);
-        CountDownLatch inWrite = new CountDownLatch(1);
-        CountDownLatch letGo = new CountDownLatch(1);
-        workspace.beforePartitionRename = temp -> {
-            inWrite.countDown();
-            await(letGo);
-        };
+        HeldWrites held = new HeldWrites(workspace, ".json");
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
             Future<?> write = threads.submit(() -> save(workspace, Fixtures.partition("SOFTINST-1")));
-            assertTrue(inWrite.await(10, TimeUnit.SECONDS));
+            assertTrue(held.inWrite.await(10, TimeUnit.SECONDS));
             Future<?> close = threads.submit(() -> {
                 workspace.close();
                 return null;
             });
             assertThrows(TimeoutException.class, () -> close.get(300, TimeUnit.MILLISECONDS));
-            letGo.countDown();
+            held.letGo.countDown();
             write.get(10, TimeUnit.SECONDS);
             close.get(10, TimeUnit.SECONDS);
             assertThrows(IllegalStateException.class, () -> workspace.save(Fixtures.partition("SOFTINST-2")));
         } finally {
-            letGo.countDown();
+            held.letGo.countDown();
             threads.shutdownNow();
         }
         try (Workspace reopened = Workspace.open(dir)) {
@@ -168,14 +156,25 @@ class WorkspaceTest {
         return null;
     }
 
-    private static void await(CountDownLatch latch) throws IOException {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IOException("never let go");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+    /** Holds the partition writes whose file name contains {@code name} once written, as a busy disk does, until let go. */
+    private static final class HeldWrites {
+        final CountDownLatch inWrite = new CountDownLatch(1);
+        final CountDownLatch letGo = new CountDownLatch(1);
+
+        HeldWrites(Workspace workspace, String name) {
+            workspace.beforePartitionRename = temp -> {
+                if (temp.getFileName().toString().contains(name)) {
+                    inWrite.countDown();
+                    try {
+                        if (!letGo.await(30, TimeUnit.SECONDS)) {
+                            throw new IOException("never let go");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                }
+            };
         }
     }
 

@@ -1,7 +1,6 @@
 package org.kvmstudio.workspace;
 
 import java.util.Comparator;
-import java.util.regex.Pattern;
 
 /**
  * Instance guids ({@code SOFTINST-n}). They name partition files, so an id is checked against
@@ -10,7 +9,7 @@ import java.util.regex.Pattern;
 final class InstanceGuid {
 
     private static final String PREFIX = "SOFTINST-";
-    private static final Pattern SHAPE = Pattern.compile(Pattern.quote(PREFIX) + "[0-9]{1,18}");
+    private static final int MOST_DIGITS = 18;
 
     /** By number, so that SOFTINST-9 comes before SOFTINST-10. */
     static final Comparator<String> ORDER = Comparator.comparingLong(InstanceGuid::number)
@@ -23,8 +22,18 @@ final class InstanceGuid {
         return PREFIX + number;
     }
 
+    /** {@code SOFTINST-} and 1 to 18 ASCII digits; checked by hand, as it is on every lookup and comparison. */
     static boolean isValid(String id) {
-        return id != null && SHAPE.matcher(id).matches();
+        if (id == null || !id.startsWith(PREFIX) || id.length() == PREFIX.length()
+                || id.length() > PREFIX.length() + MOST_DIGITS) {
+            return false;
+        }
+        for (int i = PREFIX.length(); i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code id}, if it is an instance guid. */

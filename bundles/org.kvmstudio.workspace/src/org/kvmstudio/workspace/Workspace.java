@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -62,8 +63,11 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     private final Path templatesDirectory;
     private final Path hostsDirectory;
     private final WorkspaceLock lock;
-    /** What the files hold, read without a lock; each entry changed under its partition's {@link #writeLock}. */
-    private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
+    /**
+     * What the files hold, by instance number (listed often: a sort on every listing cost more than the
+     * rest of it), read without a lock; each entry changed under its partition's lock ({@link #writing}).
+     */
+    private final Map<String, Partition> partitions = new ConcurrentSkipListMap<>(InstanceGuid.ORDER);
     private final Map<String, Template> templates = new HashMap<>();
     private final Map<String, Host> hosts = new HashMap<>();
     private final Map<String, PartitionState> states = new ConcurrentHashMap<>();
@@ -156,13 +160,13 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     @Override
     public List<Partition> partitions() {
         checkOpen();
-        return partitions.values().stream().sorted(Comparator.comparing(Partition::id, InstanceGuid.ORDER)).toList();
+        return List.copyOf(partitions.values());
     }
 
     @Override
     public Optional<Partition> partition(String id) {
         checkOpen();
-        return Optional.ofNullable(partitions.get(id));
+        return InstanceGuid.isValid(id) ? Optional.ofNullable(partitions.get(id)) : Optional.empty();
     }
 
     /** Writes {@code partition} to its file, replacing the one with the same id. */

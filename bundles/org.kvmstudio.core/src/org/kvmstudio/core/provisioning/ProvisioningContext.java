@@ -24,6 +24,12 @@ public interface ProvisioningContext {
     /** For a master: the slaves attached to it, including those to drop ({@code destroyed}), with their defaults. */
     List<Slave> slaves();
 
+    /**
+     * The other partitions placed on hosts, to place this one beside them: those whose placement is
+     * still being written included, so that partitions placed one after the other all count each other.
+     */
+    List<Partition> placed();
+
     /** The host the partition is placed on; empty until {@link Provisioner#place} chose one. */
     Optional<String> hostId();
 

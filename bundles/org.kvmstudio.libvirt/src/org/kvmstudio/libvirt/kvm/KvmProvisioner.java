@@ -107,9 +107,8 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
     public Optional<String> place(ProvisioningContext context) throws ProvisioningException {
         VmParameters vm = VmParameters.of(context.effectiveParameters());
         Map<String, Placement.Placed> placed = new LinkedHashMap<>();
-        for (Partition p : session.engine().partitions()) {
-            if (p.hostId() == null || p.shared() || !softwareTypes().contains(p.softwareType())
-                    || p.requestedState() == RequestedState.DESTROYED || p.id().equals(context.partition().id())) {
+        for (Partition p : context.placed()) {
+            if (p.shared() || !softwareTypes().contains(p.softwareType()) || p.requestedState() == RequestedState.DESTROYED) {
                 continue;
             }
             VmParameters other = VmParameters.of(session.engine().requestedWithDefaults(p)); // sizes are no secrets
@@ -163,9 +162,18 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
             }
             boolean redefined = false;
             String digest;
+            Beside remembering = Beside.DONE;
             try {
                 List<DiskSpec> disks = disks(p, vm, storage);
-                DomainSpec spec = spec(context, vm, host.virtType(), disks, storage, definedUuid);
+                Identity identity = identity(context.state(), definedUuid);
+                if (firstTime) {
+                    // written while the domain is defined, and waited for before it starts: the password is
+                    // published only once it is kept (a crash before leaves a domain the next run redefines)
+                    remembering = new Beside("kvmstudio state of " + p.id(), () -> remember(context, identity));
+                } else {
+                    remember(context, identity);
+                }
+                DomainSpec spec = spec(context, vm, host.virtType(), disks, storage, identity.uuid(), identity.password());
                 String xml = DomainXmlWriter.write(spec);
                 digest = sha256(xml);
                 if (firstTime || !digest.equals(context.state().get(DEFINED_XML).orElse(null))) {
@@ -176,6 +184,13 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                     free(defined);
                     redefined = !firstTime;
                 }
+            } catch (Throwable e) {
+                remembering.joinAfter(e);
+                volumes.joinAfter(e);
+                throw e;
+            }
+            try {
+                remembering.join();
             } catch (Throwable e) {
                 volumes.joinAfter(e);
                 throw e;
@@ -389,6 +404,14 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
     }
 
     /** Makes what the disks need on the host: downloads once, the main disk (grown, never shrunk). */
+    private static void remember(ProvisioningContext context, Identity identity) throws ProvisioningException {
+        try {
+            context.state().putAll(identity.remembered());
+        } catch (IOException e) {
+            throw new ProvisioningException("cannot keep the state of '" + context.partition().reference() + "': " + e.getMessage(), e);
+        }
+    }
+
     private void prepareVolumes(Partition p, VmParameters vm, Storage storage, Connect conn, String name,
             Undo undo, IProgressMonitor monitor) throws ProvisioningException, LibvirtException {
         SubMonitor sub = SubMonitor.convert(monitor, vm.bootImages().size() + 2);
@@ -481,19 +504,24 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
     /**
      * @param definedUuid the UUID of the domain already defined under this partition's name, if any
      */
-    private DomainSpec spec(ProvisioningContext context, VmParameters vm, VirtType virtType, List<DiskSpec> disks,
-            Storage storage, Optional<String> definedUuid) throws ProvisioningException, IOException {
-        PartitionState state = context.state();
-        // the UUID kept in the state; else the one of a domain already there (adopted, or the state was lost),
-        // since libvirt refuses to redefine a name under another UUID
+    /** A domain's UUID and VNC password, as its partition's state keeps them. */
+    private record Identity(UUID uuid, String password) {
+        Map<String, Object> remembered() {
+            Map<String, Object> remembered = new LinkedHashMap<>();
+            remembered.put(DOMAIN_UUID, uuid.toString());
+            remembered.put(VNC_PASSWORD, password);
+            return remembered;
+        }
+    }
+
+    /**
+     * The UUID kept in the state, else the one of a domain already there (adopted, or the state was lost),
+     * since libvirt refuses to redefine a name under another UUID, else a new one; the password kept, else a new one.
+     */
+    private Identity identity(PartitionState state, Optional<String> definedUuid) throws IOException {
         Optional<String> kept = state.get(DOMAIN_UUID).map(Object::toString).or(() -> definedUuid);
-        UUID uuid = kept.map(UUID::fromString).orElseGet(UUID::randomUUID);
-        String password = state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword);
-        Map<String, Object> remembered = new LinkedHashMap<>();
-        remembered.put(DOMAIN_UUID, uuid.toString());
-        remembered.put(VNC_PASSWORD, password);
-        state.putAll(remembered);
-        return spec(context, vm, virtType, disks, storage, uuid, password);
+        return new Identity(kept.map(UUID::fromString).orElseGet(UUID::randomUUID),
+                state.get(VNC_PASSWORD).map(Object::toString).orElseGet(this::newPassword));
     }
 
     private DomainSpec spec(ProvisioningContext context, VmParameters vm, VirtType virtType, List<DiskSpec> disks,

@@ -21,7 +21,8 @@ import org.kvmstudio.libvirt.domain.FileSource;
 /**
  * A directory on this machine used as a storage pool, for the embedded host: libvirt's storage
  * driver cannot be embedded ("Driver does not support embedded mode"), so volumes are files made
- * with {@code qemu-img}, in {@code <workspace>/pools/<host>/} (owner only).
+ * with {@code qemu-img} (a new qcow2 disk: written directly, {@link Qcow2}), in
+ * {@code <workspace>/pools/<host>/} (owner only).
  */
 public final class LocalStorage implements Storage {
 
@@ -80,7 +81,16 @@ public final class LocalStorage implements Storage {
         Path target = file(name);
         Path partial = file(name + ".part");
         deleteQuietly(partial);
-        QemuImg.create(partial, format, bytes);
+        if ("qcow2".equals(format) && Qcow2.canCreate(bytes)) {
+            try {
+                Qcow2.create(partial, bytes);
+            } catch (IOException e) {
+                deleteQuietly(partial);
+                throw new ProvisioningException("cannot create volume " + name + ": " + e.getMessage(), e);
+            }
+        } else {
+            QemuImg.create(partial, format, bytes);
+        }
         move(partial, target);
     }
 

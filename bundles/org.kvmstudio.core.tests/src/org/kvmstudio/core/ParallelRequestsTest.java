@@ -1,0 +1,207 @@
+package org.kvmstudio.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kvmstudio.core.Requests.kvm;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kvmstudio.core.provisioning.Deployment;
+import org.kvmstudio.core.provisioning.Provisioner;
+import org.kvmstudio.core.provisioning.ProvisioningContext;
+import org.kvmstudio.model.Parameters;
+import org.kvmstudio.model.Partition;
+import org.kvmstudio.model.Status;
+import org.kvmstudio.release.kvm.KvmRelease;
+import org.kvmstudio.workspace.Workspace;
+
+/**
+ * Requests and deployments of different partitions go on side by side: a partition's durable write
+ * (milliseconds, more while QEMU starts) holds up the next change of that partition, and nothing else.
+ */
+class ParallelRequestsTest {
+
+    @TempDir
+    Path dir;
+
+    /** A real workspace whose writes of one partition wait, while {@link #hold} says so, as a busy disk makes them. */
+    private static final class SlowDisk extends WorkspaceStore {
+        volatile String held;
+        final CountDownLatch writing = new CountDownLatch(1);
+        final CountDownLatch letGo = new CountDownLatch(1);
+
+        SlowDisk(Workspace workspace) {
+            super(workspace);
+        }
+
+        void hold(String id) {
+            held = id;
+        }
+
+        @Override
+        public void save(Partition partition) throws IOException {
+            if (partition.id().equals(held)) {
+                writing.countDown();
+                try {
+                    assertTrue(letGo.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
+            super.save(partition);
+        }
+    }
+
+    @Test
+    void aWriteUnderWayHoldsUpItsOwnPartitionOnlyAndItsChangesKeepTheirOrder() throws Exception {
+        ReleaseCatalog catalog = new ReleaseCatalog();
+        catalog.add(new KvmRelease());
+        ProvisionerRegistry registry = new ProvisionerRegistry();
+        registry.add(new ScriptedProvisioner());
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Workspace w = Workspace.open(dir)) {
+            SlowDisk disk = new SlowDisk(w);
+            RequestEngine engine = new RequestEngine(disk, catalog, registry, Clock.systemUTC());
+            String one = engine.request(kvm("one", Map.of())).id();
+            disk.hold(one);
+            Future<Partition> changing = threads.submit(() -> engine.request(kvm("one", Map.of("ram-size", 2048))));
+            assertTrue(disk.writing.await(10, TimeUnit.SECONDS));
+
+            // meanwhile another instance is requested and deployed, and the first one is read as it is on disk
+            Future<Boolean> other = threads.submit(() -> {
+                String two = engine.request(kvm("two", Map.of("ram-size", 512))).id();
+                return engine.process(two, new NullProgressMonitor());
+            });
+            assertTrue(other.get(10, TimeUnit.SECONDS), "'two' is deployed while 'one' is being written");
+            assertEquals(1, engine.instance("one").orElseThrow().revision());
+
+            // a second change of the same instance waits for the first
+            Future<Partition> changingAgain = threads.submit(() -> engine.request(kvm("one", Map.of("ram-size", 4096))));
+            assertThrows(TimeoutException.class, () -> changingAgain.get(300, TimeUnit.MILLISECONDS));
+            disk.letGo.countDown();
+            assertEquals(2, changing.get(10, TimeUnit.SECONDS).revision());
+            assertEquals(3, changingAgain.get(10, TimeUnit.SECONDS).revision());
+            Partition last = engine.instance("one").orElseThrow();
+            assertEquals(3, last.revision());
+            assertEquals(4096L, last.parameters().get("ram-size").orElseThrow());
+        } finally {
+            threads.shutdownNow();
+        }
+        try (Workspace reopened = Workspace.open(dir)) {
+            Partition one = reopened.partitions().stream().filter(p -> p.reference().equals("one")).findFirst().orElseThrow();
+            assertEquals(4096L, one.parameters().get("ram-size").orElseThrow(), "the later change is the one on disk");
+        }
+    }
+
+    /** Places every VM on host "h1" and records what it was told was placed already. */
+    private static final class PlacingProvisioner implements Provisioner {
+        final java.util.List<java.util.List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String releaseUri() {
+            return "kvm";
+        }
+
+        @Override
+        public java.util.Set<String> softwareTypes() {
+            return java.util.Set.of("default");
+        }
+
+        @Override
+        public java.util.Optional<String> place(ProvisioningContext context) {
+            seen.add(context.placed().stream().map(p -> p.reference() + "@" + p.hostId()).toList());
+            return java.util.Optional.of("h1");
+        }
+
+        @Override
+        public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) {
+            return Deployment.reached(Status.phaseOf(context.partition().requestedState()), Parameters.EMPTY);
+        }
+    }
+
+    @Test
+    void aPlacementBeingWrittenIsCountedByTheNextWithoutWaitingForIt() throws Exception {
+        ReleaseCatalog catalog = new ReleaseCatalog();
+        catalog.add(new KvmRelease());
+        ProvisionerRegistry registry = new ProvisionerRegistry();
+        PlacingProvisioner placing = new PlacingProvisioner();
+        registry.add(placing);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Workspace w = Workspace.open(dir)) {
+            SlowDisk disk = new SlowDisk(w);
+            RequestEngine engine = new RequestEngine(disk, catalog, registry, Clock.systemUTC());
+            String one = engine.request(kvm("one", Map.of())).id();
+            String two = engine.request(kvm("two", Map.of())).id();
+            disk.hold(one); // the write of its placement waits
+            Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
+            assertTrue(disk.writing.await(10, TimeUnit.SECONDS));
+            assertTrue(threads.submit(() -> engine.process(two, new NullProgressMonitor())).get(10, TimeUnit.SECONDS),
+                    "'two' is placed and deployed while the placement of 'one' is being written");
+            assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen);
+            disk.letGo.countDown();
+            assertTrue(first.get(10, TimeUnit.SECONDS));
+            assertEquals("h1", engine.partition(one).orElseThrow().hostId());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void twoRequestsOfOneNewReferenceMakeOnePartition() throws Exception {
+        ReleaseCatalog catalog = new ReleaseCatalog();
+        catalog.add(new KvmRelease());
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try (Workspace w = Workspace.open(dir)) {
+            RequestEngine engine = new RequestEngine(w, catalog, new ProvisionerRegistry(), Clock.systemUTC());
+            CountDownLatch go = new CountDownLatch(1);
+            java.util.List<Future<Partition>> requests = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                requests.add(threads.submit(() -> {
+                    go.await();
+                    return engine.request(kvm("same", Map.of()));
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (Future<Partition> r : requests) {
+                ids.add(r.get(10, TimeUnit.SECONDS).id());
+            }
+            assertEquals(1, ids.size(), "every request of 'same' answers the partition the first made");
+            assertEquals(1, engine.partitions().size());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPartitionsLockIsNeverTakenWhileAnotherIsHeld() {
+        PartitionLocks locks = new PartitionLocks();
+        assertFalse(locks.heldByCurrentThread());
+        // the same partition again is fine: a change reads and writes it in steps
+        assertEquals("again", locks.partition("SOFTINST-1", () -> locks.partition("SOFTINST-1", () -> "again")));
+        assertThrows(IllegalStateException.class, () -> locks.partition("SOFTINST-1", () -> locks.partition("SOFTINST-2", () -> "two")));
+        assertThrows(IllegalStateException.class, () -> locks.partition("SOFTINST-1", () -> locks.reference(null, "vm", () -> "ref")));
+        assertEquals("both", locks.reference(null, "vm", () -> locks.partition("SOFTINST-1", () -> {
+            assertTrue(locks.heldByCurrentThread());
+            assertTrue(locks.holds("SOFTINST-1"));
+            return "both";
+        })));
+        assertFalse(locks.heldByCurrentThread(), "every lock is let go, also after a refusal");
+    }
+}
