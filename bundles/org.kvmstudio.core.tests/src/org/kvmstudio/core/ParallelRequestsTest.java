@@ -39,32 +39,70 @@ class ParallelRequestsTest {
     @TempDir
     Path dir;
 
-    /** A real workspace whose writes of one partition wait, while {@link #hold} says so, as a busy disk makes them. */
+    /**
+     * A real workspace whose writes of one partition wait, while {@link #hold} says so, as a busy disk makes
+     * them; and whose listing for a placement, on a thread {@link #holdListing} names, waits once before it is read.
+     */
     private static final class SlowDisk extends WorkspaceStore {
-        volatile String held;
+        volatile java.util.function.Predicate<Partition> held = p -> false;
         final CountDownLatch writing = new CountDownLatch(1);
         final CountDownLatch letGo = new CountDownLatch(1);
+        volatile Thread listingHeldOn;
+        final CountDownLatch listing = new CountDownLatch(1);
+        final CountDownLatch letListingGo = new CountDownLatch(1);
 
         SlowDisk(Workspace workspace) {
             super(workspace);
         }
 
         void hold(String id) {
-            held = id;
+            held = p -> p.id().equals(id);
+        }
+
+        void holdListing(Thread thread) {
+            listingHeldOn = thread;
         }
 
         @Override
         public void save(Partition partition) throws IOException {
-            if (partition.id().equals(held)) {
+            if (held.test(partition)) {
                 writing.countDown();
-                try {
-                    assertTrue(letGo.await(30, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
+                await(letGo);
             }
             super.save(partition);
+        }
+
+        @Override
+        public java.util.List<Partition> partitions() {
+            java.util.List<Partition> now = super.partitions();
+            if (Thread.currentThread() != listingHeldOn || !StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                    f -> f.getMethodName().equals("placed") && f.getClassName().endsWith("$Context")))) {
+                return now;
+            }
+            listingHeldOn = null;
+            // read once this list is gone through, not when it was asked for
+            return new java.util.AbstractList<>() {
+                @Override
+                public Partition get(int index) {
+                    listing.countDown();
+                    await(letListingGo);
+                    return now.get(index);
+                }
+
+                @Override
+                public int size() {
+                    return now.size();
+                }
+            };
+        }
+
+        private static void await(CountDownLatch latch) {
+            try {
+                assertTrue(latch.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -163,27 +201,57 @@ class ParallelRequestsTest {
     }
 
     @Test
-    void twoRequestsOfOneNewReferenceMakeOnePartition() throws Exception {
+    void aSecondRequestOfAReferenceBeingCreatedFindsThePartitionTheFirstMakes() throws Exception {
         ReleaseCatalog catalog = new ReleaseCatalog();
         catalog.add(new KvmRelease());
-        ExecutorService threads = Executors.newFixedThreadPool(8);
+        ExecutorService threads = Executors.newCachedThreadPool();
         try (Workspace w = Workspace.open(dir)) {
-            RequestEngine engine = new RequestEngine(w, catalog, new ProvisionerRegistry(), Clock.systemUTC());
-            CountDownLatch go = new CountDownLatch(1);
-            java.util.List<Future<Partition>> requests = new java.util.ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                requests.add(threads.submit(() -> {
-                    go.await();
-                    return engine.request(kvm("same", Map.of()));
-                }));
-            }
-            go.countDown();
-            java.util.Set<String> ids = new java.util.HashSet<>();
-            for (Future<Partition> r : requests) {
-                ids.add(r.get(10, TimeUnit.SECONDS).id());
-            }
-            assertEquals(1, ids.size(), "every request of 'same' answers the partition the first made");
-            assertEquals(1, engine.partitions().size());
+            SlowDisk disk = new SlowDisk(w);
+            RequestEngine engine = new RequestEngine(disk, catalog, new ProvisionerRegistry(), Clock.systemUTC());
+            disk.held = p -> p.reference().equals("same");
+            Future<Partition> first = threads.submit(() -> engine.request(kvm("same", Map.of())));
+            assertTrue(disk.writing.await(10, TimeUnit.SECONDS)); // its file is being written
+            Future<Partition> second = threads.submit(() -> engine.request(kvm("same", Map.of())));
+            Future<Partition> other = threads.submit(() -> engine.request(kvm("other", Map.of())));
+            assertEquals("other", other.get(10, TimeUnit.SECONDS).reference(), "another reference does not wait");
+            assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS));
+            disk.letGo.countDown();
+            assertEquals(first.get(10, TimeUnit.SECONDS).id(), second.get(10, TimeUnit.SECONDS).id(),
+                    "the second request answers the partition the first made");
+            assertEquals(2, engine.partitions().size());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPlacementWrittenWhileTheNextIsBeingChosenIsCountedAllTheSame() throws Exception {
+        ReleaseCatalog catalog = new ReleaseCatalog();
+        catalog.add(new KvmRelease());
+        ProvisionerRegistry registry = new ProvisionerRegistry();
+        PlacingProvisioner placing = new PlacingProvisioner();
+        registry.add(placing);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Workspace w = Workspace.open(dir)) {
+            SlowDisk disk = new SlowDisk(w);
+            RequestEngine engine = new RequestEngine(disk, catalog, registry, Clock.systemUTC());
+            String one = engine.request(kvm("one", Map.of())).id();
+            String two = engine.request(kvm("two", Map.of())).id();
+            disk.hold(one);
+            Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
+            assertTrue(disk.writing.await(10, TimeUnit.SECONDS)); // 'one' placed, its placement being written
+            // 'two' is placed meanwhile; the partitions it is placed beside are read only once 'one' is written
+            Future<Boolean> second = threads.submit(() -> {
+                disk.holdListing(Thread.currentThread());
+                return engine.process(two, new NullProgressMonitor());
+            });
+            assertTrue(disk.listing.await(10, TimeUnit.SECONDS));
+            disk.letGo.countDown();
+            assertTrue(first.get(10, TimeUnit.SECONDS));
+            disk.letListingGo.countDown();
+            assertTrue(second.get(10, TimeUnit.SECONDS));
+            assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen,
+                    "'two' was placed knowing of 'one', whose placement was written as it looked");
         } finally {
             threads.shutdownNow();
         }

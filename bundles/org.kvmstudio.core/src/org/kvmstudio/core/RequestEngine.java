@@ -1019,7 +1019,16 @@ public final class RequestEngine {
             p = p.withStatus(notReady(noProvisioner(p)));
         }
         Partition made = p;
-        Partition added = locks.partition(id, () -> store(made, InstanceEvent.Kind.ADDED));
+        Partition added = locks.partition(id, () -> {
+            if (store.partition(id).isPresent()) {
+                // adopted under this guid since it was handed out (an orphan's old guid): never written over
+                return null;
+            }
+            return store(made, InstanceEvent.Kind.ADDED);
+        });
+        if (added == null) {
+            return create(request, requester);
+        }
         touchMaster(added, "slave '" + added.reference() + "' added");
         return added;
     }
@@ -1210,8 +1219,10 @@ public final class RequestEngine {
 
         @Override
         public List<Partition> placed() {
+            // the placements in flight first: one written since is in the partitions read after, with its host
+            Map<String, String> inFlight = Map.copyOf(placing);
             return store.partitions().stream()
-                    .map(p -> p.hostId() == null && placing.containsKey(p.id()) ? p.withHost(placing.get(p.id())) : p)
+                    .map(p -> p.hostId() == null && inFlight.containsKey(p.id()) ? p.withHost(inFlight.get(p.id())) : p)
                     .filter(p -> p.hostId() != null && !p.id().equals(partition.id()))
                     .toList();
         }

@@ -24,12 +24,12 @@ final class Retries {
 
     /** Records a failure of {@code revision}; returns when it may be tried again. */
     Instant failed(String id, long revision, Instant now) {
-        Attempts previous = failed.get(id);
-        int failures = previous != null && previous.revision() == revision ? previous.failures() + 1 : 1;
-        Duration delay = FIRST.multipliedBy(1L << Math.min(failures - 1, 20));
-        Instant notBefore = now.plus(delay.compareTo(LONGEST) > 0 ? LONGEST : delay);
-        failed.put(id, new Attempts(revision, failures, notBefore));
-        return notBefore;
+        // one step: failures of one partition may be recorded from two threads (a master, and a look at it)
+        return failed.compute(id, (key, previous) -> {
+            int failures = previous != null && previous.revision() == revision ? previous.failures() + 1 : 1;
+            Duration delay = FIRST.multipliedBy(1L << Math.min(failures - 1, 20));
+            return new Attempts(revision, failures, now.plus(delay.compareTo(LONGEST) > 0 ? LONGEST : delay));
+        }).notBefore();
     }
 
     void succeeded(String id) {

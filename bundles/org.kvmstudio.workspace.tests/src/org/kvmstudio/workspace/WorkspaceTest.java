@@ -101,15 +101,14 @@ class WorkspaceTest {
             });
             beside.get(10, TimeUnit.SECONDS);
             assertEquals("COMP-2", workspace.partition("SOFTINST-2").orElseThrow().hostId());
-            // a second write of SOFTINST-1 and a close wait for the first
+            // a second write of SOFTINST-1 waits for the first, and a close for both
             Future<?> next = threads.submit(() -> save(workspace, first.withHost("COMP-3")));
+            assertThrows(TimeoutException.class, () -> next.get(300, TimeUnit.MILLISECONDS));
             Future<?> close = threads.submit(() -> {
-                next.get(); // a close once the second write started waits for both
                 workspace.close();
                 return null;
             });
-            assertThrows(TimeoutException.class, () -> next.get(300, TimeUnit.MILLISECONDS));
-            assertFalse(close.isDone());
+            assertThrows(TimeoutException.class, () -> close.get(300, TimeUnit.MILLISECONDS));
             held.letGo.countDown();
             slow.get(10, TimeUnit.SECONDS);
             next.get(10, TimeUnit.SECONDS);
@@ -148,6 +147,26 @@ class WorkspaceTest {
         }
         try (Workspace reopened = Workspace.open(dir)) {
             assertEquals(List.of("SOFTINST-1"), reopened.partitions().stream().map(Partition::id).toList());
+        }
+    }
+
+    @Test
+    void aGuidWhosePartitionIsWrittenFromOutsideIsNeverHandedOutMeanwhile() throws Exception {
+        Workspace workspace = Workspace.open(dir);
+        HeldWrites held = new HeldWrites(workspace, "SOFTINST-1.json");
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            // SOFTINST-1 is the next guid the counter would hand out; its partition arrives from elsewhere
+            Future<?> adopted = threads.submit(() -> save(workspace, Fixtures.partition("SOFTINST-1")));
+            assertTrue(held.inWrite.await(10, TimeUnit.SECONDS));
+            assertEquals("SOFTINST-2", workspace.nextInstanceGuid(), "not the guid whose file is being written");
+            held.letGo.countDown();
+            adopted.get(10, TimeUnit.SECONDS);
+            assertEquals("SOFTINST-3", workspace.nextInstanceGuid());
+        } finally {
+            held.letGo.countDown();
+            threads.shutdownNow();
+            workspace.close();
         }
     }
 

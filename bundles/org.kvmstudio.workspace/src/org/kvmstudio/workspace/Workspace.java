@@ -39,7 +39,8 @@ import org.kvmstudio.model.Template;
  *
  * <p>Partitions are read without waiting for writes, and written side by side: writes of one partition
  * follow each other in order, those of different partitions do not wait for each other's durable
- * writes (milliseconds each, more while QEMU starts), and the file system commits them together.
+ * writes (milliseconds each, more while QEMU starts), and the file system commits them together. A close
+ * waits for the writes of files under way (a partition's private state is its provisioner's to finish).
  */
 public final class Workspace implements PartitionStore, AutoCloseable {
 
@@ -89,7 +90,7 @@ public final class Workspace implements PartitionStore, AutoCloseable {
      * was not handed out; a crash skips the rest of a block, and never hands a number out twice.
      */
     private static final int INSTANCE_NUMBER_BLOCK = 32;
-    private long nextInstanceNumber;
+    private volatile long nextInstanceNumber;
     /** Numbers from here on were never handed out by anyone: what {@code workspace.json} holds. */
     private long reservedBelow;
     private volatile boolean closed;
@@ -176,18 +177,21 @@ public final class Workspace implements PartitionStore, AutoCloseable {
         long number = InstanceGuid.number(partition.id());
         byte[] json = WorkspaceJson.partitionToJson(partition);
         writing(partition.id(), () -> {
-            AtomicFiles.write(file, json, beforePartitionRename);
-            partitions.put(partition.id(), partition);
-            synchronized (this) {
-                if (number >= nextInstanceNumber) {
-                    // an id not handed out here (an import, say) must not be handed out later: skipped in memory
-                    // first, so that a counter that cannot be written does not let it be handed out in this run
-                    nextInstanceNumber = number + 1;
-                    if (number >= reservedBelow) {
-                        reserveBelow(number + 1);
+            if (number >= nextInstanceNumber) { // only ever grows: a number below it needs no second look
+                synchronized (this) {
+                    if (number >= nextInstanceNumber) {
+                        // an id not handed out here (an import, an adoption) must not be handed out while it is
+                        // written, nor later: skipped in memory first, so that a counter that cannot be written
+                        // does not let it be handed out in this run (a number skipped for a write that fails is lost)
+                        nextInstanceNumber = number + 1;
+                        if (number >= reservedBelow) {
+                            reserveBelow(number + 1);
+                        }
                     }
                 }
             }
+            AtomicFiles.write(file, json, beforePartitionRename);
+            partitions.put(partition.id(), partition);
         });
     }
 

@@ -24,13 +24,15 @@ final class Qcow2 {
     private static final long REFCOUNT_TABLE = CLUSTER;
     private static final long REFCOUNT_BLOCK = 2L * CLUSTER;
     private static final long L1_TABLE = 3L * CLUSTER;
+    /** What an L1 table of one cluster maps: 4 TiB, the kvm schema's largest disk. */
+    private static final long LARGEST = (CLUSTER / 8) * BYTES_PER_L1_ENTRY;
 
     private Qcow2() {
     }
 
     /** Whether {@link #create} can make an image of {@code bytes}: more than none, whole sectors, one L1 cluster. */
     static boolean canCreate(long bytes) {
-        return bytes > 0 && bytes % 512 == 0 && l1Entries(bytes) <= CLUSTER / 8;
+        return bytes > 0 && bytes <= LARGEST && bytes % 512 == 0;
     }
 
     /** Writes a new, empty image of virtual size {@code bytes} to {@code file}, which must not exist. */
@@ -70,6 +72,7 @@ final class Qcow2 {
             writeAt(out, refcountTable, REFCOUNT_TABLE);
             writeAt(out, refcountBlock, REFCOUNT_BLOCK);
             writeAt(out, ByteBuffer.allocate(l1Entries * 8), L1_TABLE); // all unallocated; the file ends with it
+            out.force(true); // as qemu-img's close does: a crash must not leave a disk without its header
         }
     }
 
