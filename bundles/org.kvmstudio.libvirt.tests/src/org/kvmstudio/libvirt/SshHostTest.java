@@ -50,6 +50,9 @@ class SshHostTest {
     static SshServer sshd;
     /** The websocket ports the SSH server was asked to reach (ssh -W): what proves a console went over SSH. */
     static final List<Integer> forwarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether the SSH server forwards TCP (an sshd with AllowTcpForwarding no refuses), and the ports it refused. */
+    static volatile boolean forwarding = true;
+    static final List<Integer> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
     static Path keys;
     static String uri;
 
@@ -77,6 +80,10 @@ class SshHostTest {
         sshd.setForwardingFilter(new AcceptAllForwardingFilter() {
             @Override
             public boolean canConnect(TcpForwardingFilter.Type type, SshdSocketAddress address, Session session) {
+                if (!forwarding) {
+                    refused.add(address.getPort());
+                    return false;
+                }
                 forwarded.add(address.getPort());
                 return super.canConnect(type, address, session);
             }
@@ -113,10 +120,11 @@ class SshHostTest {
         }
     }
 
-    /** The ssh processes this JVM started to carry consoles. */
+    /** The ssh processes this JVM started to carry consoles (with -W, or through netcat on the host). */
     static long carriers() {
         return ProcessHandle.current().descendants()
-                .filter(h -> h.info().commandLine().map(c -> c.contains(" -W 127.0.0.1:")).orElse(false)).count();
+                .filter(h -> h.info().commandLine().map(c -> c.contains(" -W 127.0.0.1:") || c.contains("' 127.0.0.1 "))
+                        .orElse(false)).count();
     }
 
     /** Opens a websocket to a QEMU VNC websocket at {@code port} of this machine and returns what it says first. */
@@ -193,12 +201,72 @@ class SshHostTest {
     }
 
     @Test
+    void aHostThatRefusesToForwardIsReachedThroughNetcatOnItFromTheFirstConsoleOn() throws Exception {
+        try (java.net.ServerSocket backend = new java.net.ServerSocket()) {
+            backend.bind(new InetSocketAddress("127.0.0.1", 0));
+            // as a console's server: the client speaks first, then the server answers
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!backend.isClosed()) {
+                    try {
+                        Socket s = backend.accept();
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try (s) {
+                                String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                                        StandardCharsets.US_ASCII)).readLine();
+                                s.getOutputStream().write(("RFB 003.008 heard " + line + "\n").getBytes(StandardCharsets.US_ASCII));
+                                s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                            } catch (IOException gone) {
+                                // the carrier ended
+                            }
+                        });
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            int before = refused.size();
+            forwarding = false;
+            org.kvmstudio.libvirt.hosts.ConsoleTunnel tunnel = org.kvmstudio.libvirt.hosts.ConsoleTunnel.open(
+                    SshRoute.of(uri).orElseThrow(), 0, backend.getLocalPort());
+            try {
+                assertEquals("RFB 003.008 heard hello", talk(tunnel.localPort(), "hello"),
+                        "refused with -W, the connection went on through netcat with what its client had sent");
+                assertEquals(List.of(backend.getLocalPort()), refused.subList(before, refused.size()));
+                assertEquals("RFB 003.008 heard again", talk(tunnel.localPort(), "again"));
+                assertEquals(before + 1, refused.size(), "the next console goes through netcat at once");
+            } finally {
+                tunnel.close();
+                forwarding = true;
+            }
+            LibvirtFixture.waitFor("the ssh of the closed consoles to end", Duration.ofSeconds(20), () -> carriers() == 0);
+        }
+    }
+
+    /** Says {@code line} to a port of this machine and returns the first line heard back. */
+    private static String talk(int port, String line) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
     void anSshRouteIsLibvirtsOwnAndNoPartOfTheUriBecomesAnOptionOfSsh() {
         SshRoute route = SshRoute.of("qemu+ssh://admin@hv1.example.com:2222/system?keyfile=/k/id%20x&no_verify=1&command=/opt/ssh")
                 .orElseThrow();
         assertEquals(List.of("/opt/ssh", "-T", "-e", "none", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o",
                 "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3", "-p", "2222", "-l", "admin", "-i", "/k/id x", "-o",
                 "StrictHostKeyChecking=no", "-W", "127.0.0.1:5700", "--", "hv1.example.com"), route.connectTo(5700));
+        assertEquals(List.of("/opt/ssh", "-T", "-e", "none", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o",
+                "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3", "-p", "2222", "-l", "admin", "-i", "/k/id x", "-o",
+                "StrictHostKeyChecking=no", "--", "hv1.example.com", "'nc' 127.0.0.1 5700"), route.connectThroughNetcat(5700));
+        // the host's shell reads the netcat the URI names as one word, whatever it holds
+        assertEquals(List.of("'/opt/my nc'\\''; rm -rf ~'\\''' 127.0.0.1 5700"), SshRoute.of(
+                "qemu+ssh://hv1/system?netcat=/opt/my%20nc'%3B%20rm%20-rf%20~'").orElseThrow().connectThroughNetcat(5700)
+                .subList(14, 15));
+        assertFalse(SshRoute.of("qemu+ssh://hv1/system?netcat=").isPresent(), "no netcat at all");
         assertEquals("::1", SshRoute.of("qemu+ssh://[::1]/system").orElseThrow().destination());
         assertFalse(SshRoute.of("qemu+tcp://hv1/system").isPresent(), "not ssh");
         assertFalse(SshRoute.of("qemu+ssh://-oProxyCommand=x/system").isPresent(), "a host that would be an option");

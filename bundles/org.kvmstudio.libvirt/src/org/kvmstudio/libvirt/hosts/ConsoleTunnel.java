@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * reaches that host. Nothing runs until a console is opened, and a broken SSH connection costs only
  * the console it carried. The port stays while the websocket behind it moves (a restarted guest gets
  * another one from libvirt), so that the URLs naming it stay right.
+ *
+ * <p>A host whose sshd refuses TCP forwarding ({@code AllowTcpForwarding no}) is reached through netcat
+ * run there instead, as libvirt's own connection is: the connection that found the refusal goes on that
+ * way at once (what its client sent meanwhile is sent again; a console's client speaks first and then
+ * waits), and so do the tunnel's later ones.
  *
  * <p>Anyone on this machine may connect to the port, as to a guest's own websocket (the VNC password
  * guards the console); so that nobody makes the owner start ssh without end, a tunnel carries at most
@@ -35,6 +41,10 @@ public final class ConsoleTunnel implements AutoCloseable {
     private static final int MAX_STDERR = 2048;
     /** How long ssh may linger once its client went away (a handshake that never ends does not read its input). */
     private static final long GRACE_SECONDS = 5;
+    /** What a client may send before the host answers, kept to be sent again through netcat: a websocket's upgrade. */
+    private static final int MOST_UNANSWERED = 64 * 1024;
+    /** What OpenSSH says when the host's sshd will not forward (the channel's reason, as the server sends it). */
+    private static final String REFUSED = "administratively prohibited";
 
     private final SshRoute route;
     private final ServerSocket server;
@@ -42,28 +52,79 @@ public final class ConsoleTunnel implements AutoCloseable {
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private volatile int remotePort;
     private volatile boolean closed;
+    /** Set once the host refused to forward: connections go through netcat on it from then on. */
+    private volatile boolean throughNetcat;
 
-    /** One console carried: the client's socket and its ssh. */
+    /** One ssh carrying a connection (with -W, or through netcat), and the start of what it said on its standard error, once it ended. */
+    private record Carrier(Process ssh, boolean throughNetcat, CompletableFuture<String> said) {
+    }
+
+    /** One console carried: the client's socket and its ssh (another one, once the first was refused). */
     private final class Connection {
         private final Socket client;
-        private final Process ssh;
+        private final int port;
+        private Carrier carrier;
+        /** What the client sent before the host said anything: sent again if the first way is refused. */
+        private ByteArrayOutputStream unanswered = new ByteArrayOutputStream();
         private boolean ended;
 
-        Connection(Socket client, Process ssh) {
+        Connection(Socket client, int port, Carrier carrier) {
             this.client = client;
-            this.ssh = ssh;
+            this.port = port;
+            this.carrier = carrier;
+        }
+
+        synchronized Carrier carrier() {
+            return carrier;
+        }
+
+        /** Where the client's next bytes go, once they are kept in case they must be sent again another way. */
+        synchronized OutputStream sending(byte[] bytes, int length) {
+            if (unanswered != null) {
+                if (unanswered.size() + length > MOST_UNANSWERED) {
+                    unanswered = null; // not a console's client: no other way is tried for it
+                } else {
+                    unanswered.write(bytes, 0, length);
+                }
+            }
+            return carrier.ssh().getOutputStream();
+        }
+
+        /** The host said something: this way works. */
+        synchronized void answered() {
+            unanswered = null;
+        }
+
+        /** Whether what the client sends now would be sent again through another ssh, if this one was refused. */
+        synchronized boolean unanswered() {
+            return unanswered != null && !ended;
+        }
+
+        /** The refused carrier replaced by {@code next}, which is given what the client sent; false once that cannot be. */
+        synchronized boolean switchTo(Carrier next) throws IOException {
+            if (ended || unanswered == null) {
+                return false;
+            }
+            Carrier refused = carrier;
+            carrier = next;
+            end(refused);
+            OutputStream in = next.ssh().getOutputStream();
+            unanswered.writeTo(in);
+            in.flush();
+            return true;
         }
 
         /** Ends ssh (and what a wrapper of it started) and the client's socket; gives back its places once. */
         void close() {
+            Carrier last;
             synchronized (this) {
                 if (ended) {
                     return;
                 }
                 ended = true;
+                last = carrier;
             }
-            ssh.toHandle().descendants().forEach(ProcessHandle::destroy);
-            ssh.destroy();
+            end(last);
             quietly(client);
             open.remove(this);
             here.release();
@@ -144,9 +205,10 @@ public final class ConsoleTunnel implements AutoCloseable {
     }
 
     private void carry(Socket client) {
-        Process ssh;
+        int port = remotePort;
+        Carrier first;
         try {
-            ssh = new ProcessBuilder(route.connectTo(remotePort)).start();
+            first = start(port, throughNetcat);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot run ssh to reach a console on " + route.destination() + ": " + e.getMessage());
             quietly(client);
@@ -154,7 +216,7 @@ public final class ConsoleTunnel implements AutoCloseable {
             IN_ALL.release();
             return;
         }
-        Connection c = new Connection(client, ssh);
+        Connection c = new Connection(client, port, first);
         open.add(c);
         if (closed) {
             c.close(); // the tunnel closed while this one was being accepted
@@ -163,27 +225,44 @@ public final class ConsoleTunnel implements AutoCloseable {
         // platform threads: a virtual thread blocked on a pipe would hold a carrier the whole time
         daemon("console to " + route.destination() + ": client", () -> toHost(c));
         daemon("console to " + route.destination() + ": host", () -> toClient(c));
-        daemon("console to " + route.destination() + ": ssh's errors", () -> complaints(c));
+    }
+
+    /** Runs one ssh to {@code port} on the host, and a thread that keeps the start of what it says on its standard error. */
+    private Carrier start(int port, boolean netcat) throws IOException {
+        Process ssh = new ProcessBuilder(netcat ? route.connectThroughNetcat(port) : route.connectTo(port)).start();
+        Carrier carrier = new Carrier(ssh, netcat, new CompletableFuture<>());
+        daemon("console to " + route.destination() + ": ssh's errors", () -> complaints(carrier));
+        return carrier;
     }
 
     /**
      * The client's bytes to ssh, each read passed on at once (a process's input is buffered, and a
      * console's keystrokes must not wait for more). At the client's end of stream, ssh's input is
-     * closed so that it ends the channel, and it is ended if it has not after a grace.
+     * closed so that it ends the channel, and it is ended if it has not after a grace. A write to an ssh
+     * that was refused is not the end: what was sent goes again through the next one.
      */
     private static void toHost(Connection c) {
-        try (OutputStream in = c.ssh.getOutputStream()) {
+        try {
             InputStream from = c.client.getInputStream();
             byte[] buffer = new byte[16 * 1024];
             for (int n; (n = from.read(buffer)) >= 0;) {
-                in.write(buffer, 0, n);
-                in.flush();
+                OutputStream to = c.sending(buffer, n);
+                try {
+                    to.write(buffer, 0, n);
+                    to.flush();
+                } catch (IOException refusedOrGone) {
+                    if (!c.unanswered()) {
+                        throw refusedOrGone;
+                    }
+                    // kept: the next way gets it, or the connection is closed and the next read ends this
+                }
             }
+            c.carrier().ssh().getOutputStream().close();
         } catch (IOException ended) {
             // either side went away
         }
         try {
-            if (!c.ssh.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+            if (!c.carrier().ssh().waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
                 c.close();
             }
         } catch (InterruptedException e) {
@@ -191,10 +270,38 @@ public final class ConsoleTunnel implements AutoCloseable {
         }
     }
 
-    /** The host's bytes to the client, until either ends: then the connection is closed (only here). */
-    private static void toClient(Connection c) {
-        try (InputStream from = c.ssh.getInputStream()) {
-            from.transferTo(c.client.getOutputStream());
+    /**
+     * The host's bytes to the client, until either ends: then the connection is closed (only here). An
+     * ssh that ends before the host said anything because the host refused to forward is replaced by
+     * one through netcat on the host, for this connection and the tunnel's next ones.
+     */
+    private void toClient(Connection c) {
+        try {
+            while (true) {
+                Carrier carrier = c.carrier();
+                InputStream from = carrier.ssh().getInputStream();
+                int first = from.read();
+                if (first >= 0) {
+                    c.answered();
+                    OutputStream to = c.client.getOutputStream();
+                    to.write(first);
+                    from.transferTo(to);
+                    return;
+                }
+                if (carrier.throughNetcat() || !refused(carrier)) {
+                    return;
+                }
+                if (!throughNetcat) {
+                    throughNetcat = true;
+                    LOG.log(System.Logger.Level.INFO, route.destination() + " does not forward TCP for ssh: its consoles go"
+                            + " through " + route.netcat() + " run on it");
+                }
+                Carrier next = start(c.port, true);
+                if (!c.switchTo(next)) {
+                    end(next);
+                    return;
+                }
+            }
         } catch (IOException ended) {
             // the client went away
         } finally {
@@ -202,21 +309,41 @@ public final class ConsoleTunnel implements AutoCloseable {
         }
     }
 
-    /** Keeps the start of what ssh says, and logs it when ssh failed. */
-    private void complaints(Connection c) {
+    /** Whether {@code carrier}'s ssh ended because the host's sshd refused to forward. */
+    private static boolean refused(Carrier carrier) {
+        try {
+            return carrier.said().get(15, TimeUnit.SECONDS).contains(REFUSED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Keeps the start of what ssh says, and logs it when ssh failed (unless the host refused to forward: netcat follows). */
+    private void complaints(Carrier carrier) {
         ByteArrayOutputStream said = new ByteArrayOutputStream();
-        try (InputStream err = c.ssh.getErrorStream()) {
+        try (InputStream err = carrier.ssh().getErrorStream()) {
             byte[] buffer = new byte[512];
             for (int n; (n = err.read(buffer)) > 0;) {
                 said.write(buffer, 0, Math.min(n, Math.max(0, MAX_STDERR - said.size())));
             }
-            if (c.ssh.waitFor() != 0 && said.size() > 0 && !closed) {
-                LOG.log(System.Logger.Level.WARNING, "ssh to " + route.destination() + " for a console: "
-                        + said.toString(StandardCharsets.UTF_8).strip());
+            String text = said.toString(StandardCharsets.UTF_8).strip();
+            if (carrier.ssh().waitFor() != 0 && !text.isEmpty() && !closed && !text.contains(REFUSED)) {
+                LOG.log(System.Logger.Level.WARNING, "ssh to " + route.destination() + " for a console: " + text);
             }
         } catch (IOException | InterruptedException ended) {
             // closed with the tunnel
+        } finally {
+            carrier.said().complete(said.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** Ends an ssh and what a wrapper of it started. */
+    private static void end(Carrier carrier) {
+        carrier.ssh().toHandle().descendants().forEach(ProcessHandle::destroy);
+        carrier.ssh().destroy();
     }
 
     /**

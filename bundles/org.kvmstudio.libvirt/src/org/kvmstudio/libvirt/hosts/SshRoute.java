@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
 /**
  * How this machine reaches a {@code qemu+ssh://} host's loopback: with the ssh libvirt itself runs for
  * that URI, so the same user, port, key file and host-key checking apply (libvirt's URI parameters
- * {@code keyfile}, {@code no_verify} and {@code command}, read as libvirt reads them). It carries the
- * console with {@code ssh -W}, so the host's sshd must allow TCP forwarding, which libvirt's own
- * connection (a remote command) does not need. Each argument is its own word of the
- * command; the destination comes after {@code --}, so no part of a URI becomes an option of ssh.
+ * {@code keyfile}, {@code no_verify}, {@code command} and {@code netcat}, read as libvirt reads them).
+ * A console goes through {@code ssh -W} ({@link #connectTo}), which needs the host's sshd to allow TCP
+ * forwarding; where it does not, through netcat run on the host ({@link #connectThroughNetcat}), as
+ * libvirt's own connection does. Each argument is its own word of the command; the destination comes
+ * after {@code --}, so no part of a URI becomes an option of ssh.
  */
 public record SshRoute(String command, String destination, Optional<String> user, OptionalInt port,
-        Optional<String> keyFile, boolean noVerify) {
+        Optional<String> keyFile, boolean noVerify, String netcat) {
 
     private static final Pattern NAME = Pattern.compile("(?!-)[A-Za-z0-9._:%-]+");
     private static final Pattern USER = Pattern.compile("(?!-)[A-Za-z0-9._@-]+");
@@ -57,6 +58,7 @@ public record SshRoute(String command, String destination, Optional<String> user
             return Optional.empty();
         }
         String command = query.getOrDefault("command", "ssh");
+        String netcat = query.getOrDefault("netcat", "nc");
         Optional<String> keyFile = Optional.ofNullable(query.get("keyfile")).filter(s -> !s.isEmpty());
         boolean noVerify;
         try {
@@ -65,15 +67,33 @@ public record SshRoute(String command, String destination, Optional<String> user
             return Optional.empty(); // libvirt refuses such a URI
         }
         if (!NAME.matcher(destination).matches() || user.isPresent() && !USER.matcher(user.get()).matches()
-                || command.isEmpty() || command.startsWith("-") || keyFile.isPresent() && keyFile.get().startsWith("-")) {
+                || command.isEmpty() || command.startsWith("-") || keyFile.isPresent() && keyFile.get().startsWith("-")
+                || netcat.isEmpty()) {
             return Optional.empty(); // libvirt would not reach such a host either
         }
         return Optional.of(new SshRoute(command, destination, user, uri.getPort() > 0 ? OptionalInt.of(uri.getPort())
-                : OptionalInt.empty(), keyFile, noVerify));
+                : OptionalInt.empty(), keyFile, noVerify, netcat));
     }
 
     /** The command that connects its standard input and output to {@code port} on the host's loopback ({@code ssh -W}). */
     public List<String> connectTo(int port) {
+        List<String> words = ssh();
+        words.addAll(List.of("-W", "127.0.0.1:" + port, "--", destination));
+        return List.copyOf(words);
+    }
+
+    /**
+     * The same through netcat on the host, for a host whose sshd refuses to forward: ssh hands its remote
+     * command to the host's shell as one line, so the netcat the URI names is quoted there, and the rest
+     * is an address and a number.
+     */
+    public List<String> connectThroughNetcat(int port) {
+        List<String> words = ssh();
+        words.addAll(List.of("--", destination, shellQuoted(netcat) + " 127.0.0.1 " + port));
+        return List.copyOf(words);
+    }
+
+    private List<String> ssh() {
         List<String> words = new ArrayList<>(List.of(command, "-T", "-e", "none", "-o", "BatchMode=yes",
                 "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3"));
         this.port.ifPresent(p -> words.addAll(List.of("-p", Integer.toString(p))));
@@ -82,8 +102,12 @@ public record SshRoute(String command, String destination, Optional<String> user
         if (noVerify) {
             words.addAll(List.of("-o", "StrictHostKeyChecking=no"));
         }
-        words.addAll(List.of("-W", "127.0.0.1:" + port, "--", destination));
-        return List.copyOf(words);
+        return words;
+    }
+
+    /** {@code word} as a POSIX shell reads it back unchanged: single-quoted, each quote closed, escaped, reopened. */
+    static String shellQuoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Percent-decoded as libvirt decodes its URIs: a '+' stays a '+'. */
