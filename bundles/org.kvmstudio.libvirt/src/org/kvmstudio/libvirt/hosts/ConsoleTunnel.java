@@ -43,7 +43,7 @@ public final class ConsoleTunnel implements AutoCloseable {
     private static final long GRACE_SECONDS = 5;
     /** What a client may send before the host answers, kept to be sent again through netcat: a websocket's upgrade. */
     private static final int MOST_UNANSWERED = 64 * 1024;
-    /** What OpenSSH says when the host's sshd will not forward (the channel's reason, as the server sends it). */
+    /** What OpenSSH says when the host's sshd will not forward (its wording of the channel's reason code 1). */
     private static final String REFUSED = "administratively prohibited";
 
     private final SshRoute route;
@@ -55,8 +55,12 @@ public final class ConsoleTunnel implements AutoCloseable {
     /** Set once the host refused to forward: connections go through netcat on it from then on. */
     private volatile boolean throughNetcat;
 
-    /** One ssh carrying a connection (with -W, or through netcat), and the start of what it said on its standard error, once it ended. */
-    private record Carrier(Process ssh, boolean throughNetcat, CompletableFuture<String> said) {
+    /** One ssh carrying a connection (with -W, or through netcat), and what it said on its standard error, once it ended. */
+    private record Carrier(Process ssh, boolean throughNetcat, CompletableFuture<Said> said) {
+    }
+
+    /** The start of what an ssh said, and whether it said anywhere that the host refused to forward. */
+    private record Said(String start, boolean refused) {
     }
 
     /** One console carried: the client's socket and its ssh (another one, once the first was refused). */
@@ -66,6 +70,8 @@ public final class ConsoleTunnel implements AutoCloseable {
         private Carrier carrier;
         /** What the client sent before the host said anything: sent again if the first way is refused. */
         private ByteArrayOutputStream unanswered = new ByteArrayOutputStream();
+        /** The client sent all it had: a connection it left before the host answered is not carried another way. */
+        private boolean clientDone;
         private boolean ended;
 
         Connection(Socket client, int port, Carrier carrier) {
@@ -100,9 +106,16 @@ public final class ConsoleTunnel implements AutoCloseable {
             return unanswered != null && !ended;
         }
 
-        /** The refused carrier replaced by {@code next}, which is given what the client sent; false once that cannot be. */
+        synchronized void clientDone() {
+            clientDone = true;
+        }
+
+        /**
+         * The refused carrier replaced by {@code next}, which is given what the client sent (at most 64 KiB, what
+         * a pipe holds: written here, in order before any later byte); false once that cannot be.
+         */
         synchronized boolean switchTo(Carrier next) throws IOException {
-            if (ended || unanswered == null) {
+            if (ended || unanswered == null || clientDone) {
                 return false;
             }
             Carrier refused = carrier;
@@ -257,6 +270,7 @@ public final class ConsoleTunnel implements AutoCloseable {
                     // kept: the next way gets it, or the connection is closed and the next read ends this
                 }
             }
+            c.clientDone();
             c.carrier().ssh().getOutputStream().close();
         } catch (IOException ended) {
             // either side went away
@@ -288,15 +302,23 @@ public final class ConsoleTunnel implements AutoCloseable {
                     from.transferTo(to);
                     return;
                 }
-                if (carrier.throughNetcat() || !refused(carrier)) {
-                    return;
+                Said said = said(carrier);
+                if (carrier.throughNetcat() || !said.refused()) {
+                    return; // what it said is logged once it ended: waited for above, before it is ended
                 }
                 if (!throughNetcat) {
                     throughNetcat = true;
                     LOG.log(System.Logger.Level.INFO, route.destination() + " does not forward TCP for ssh: its consoles go"
                             + " through " + route.netcat() + " run on it");
                 }
-                Carrier next = start(c.port, true);
+                Carrier next;
+                try {
+                    next = start(c.port, true);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot run ssh to reach a console on " + route.destination()
+                            + " through " + route.netcat() + ": " + e.getMessage());
+                    return;
+                }
                 if (!c.switchTo(next)) {
                     end(next);
                     return;
@@ -309,34 +331,42 @@ public final class ConsoleTunnel implements AutoCloseable {
         }
     }
 
-    /** Whether {@code carrier}'s ssh ended because the host's sshd refused to forward. */
-    private static boolean refused(Carrier carrier) {
+    /** What {@code carrier}'s ssh, whose output ended, said once it ended (a few seconds at most: it is ended after). */
+    private static Said said(Carrier carrier) {
         try {
-            return carrier.said().get(15, TimeUnit.SECONDS).contains(REFUSED);
+            return carrier.said().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false;
+            // an ssh that does not end is ended with the connection
         }
+        return new Said("", false);
     }
 
-    /** Keeps the start of what ssh says, and logs it when ssh failed (unless the host refused to forward: netcat follows). */
+    /**
+     * Keeps the start of what ssh says, looks through all of it for a refusal to forward (after a long
+     * banner, say), and logs it when ssh failed (unless the host refused to forward: netcat follows).
+     */
     private void complaints(Carrier carrier) {
         ByteArrayOutputStream said = new ByteArrayOutputStream();
+        boolean refused = false;
         try (InputStream err = carrier.ssh().getErrorStream()) {
             byte[] buffer = new byte[512];
+            String tail = "";
             for (int n; (n = err.read(buffer)) > 0;) {
                 said.write(buffer, 0, Math.min(n, Math.max(0, MAX_STDERR - said.size())));
+                String seen = tail + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                refused |= seen.contains(REFUSED);
+                tail = seen.substring(Math.max(0, seen.length() - REFUSED.length()));
             }
             String text = said.toString(StandardCharsets.UTF_8).strip();
-            if (carrier.ssh().waitFor() != 0 && !text.isEmpty() && !closed && !text.contains(REFUSED)) {
+            if (carrier.ssh().waitFor() != 0 && !text.isEmpty() && !closed && !refused) {
                 LOG.log(System.Logger.Level.WARNING, "ssh to " + route.destination() + " for a console: " + text);
             }
         } catch (IOException | InterruptedException ended) {
             // closed with the tunnel
         } finally {
-            carrier.said().complete(said.toString(StandardCharsets.UTF_8));
+            carrier.said().complete(new Said(said.toString(StandardCharsets.UTF_8), refused));
         }
     }
 

@@ -27,6 +27,8 @@ public record SshRoute(String command, String destination, Optional<String> user
 
     private static final Pattern NAME = Pattern.compile("(?!-)[A-Za-z0-9._:%-]+");
     private static final Pattern USER = Pattern.compile("(?!-)[A-Za-z0-9._@-]+");
+    /** A netcat's name or path: what no shell (POSIX or not) reads as anything else. */
+    private static final Pattern NETCAT = Pattern.compile("(?!-)[A-Za-z0-9_./+-]+");
 
     /** Whether a libvirt URI's transport is the ssh binary ({@code qemu+ssh://}, {@code xen+ssh://}...). */
     public static boolean isSsh(String libvirtUri) {
@@ -68,7 +70,7 @@ public record SshRoute(String command, String destination, Optional<String> user
         }
         if (!NAME.matcher(destination).matches() || user.isPresent() && !USER.matcher(user.get()).matches()
                 || command.isEmpty() || command.startsWith("-") || keyFile.isPresent() && keyFile.get().startsWith("-")
-                || netcat.isEmpty()) {
+                || !NETCAT.matcher(netcat).matches()) {
             return Optional.empty(); // libvirt would not reach such a host either
         }
         return Optional.of(new SshRoute(command, destination, user, uri.getPort() > 0 ? OptionalInt.of(uri.getPort())
@@ -83,18 +85,23 @@ public record SshRoute(String command, String destination, Optional<String> user
     }
 
     /**
-     * The same through netcat on the host, for a host whose sshd refuses to forward: ssh hands its remote
-     * command to the host's shell as one line, so the netcat the URI names is quoted there, and the rest
-     * is an address and a number.
+     * The same through netcat on the host, for a host whose sshd refuses to forward. ssh hands its remote
+     * command to the host's login shell as one line: it is {@code sh -c} of a script, as libvirt's own is,
+     * that gives netcat {@code -q0} where it takes it (OpenBSD's netcat, which otherwise outlives the end of
+     * its input, and so the console), with the netcat's name quoted (and checked to need no quoting).
      */
     public List<String> connectThroughNetcat(int port) {
+        String nc = shellQuoted(netcat);
+        String script = "if " + nc + " -q 2>&1 | grep 'requires an argument' >/dev/null 2>&1; then ARG=-q0; else ARG=; fi; "
+                + "exec " + nc + " $ARG 127.0.0.1 " + port;
         List<String> words = ssh();
-        words.addAll(List.of("--", destination, shellQuoted(netcat) + " 127.0.0.1 " + port));
+        words.addAll(List.of("--", destination, "sh -c " + shellQuoted(script)));
         return List.copyOf(words);
     }
 
     private List<String> ssh() {
-        List<String> words = new ArrayList<>(List.of(command, "-T", "-e", "none", "-o", "BatchMode=yes",
+        // LogLevel: a refusal to forward is said at INFO, which a user's ssh_config may have silenced
+        List<String> words = new ArrayList<>(List.of(command, "-T", "-e", "none", "-o", "BatchMode=yes", "-o", "LogLevel=INFO",
                 "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3"));
         this.port.ifPresent(p -> words.addAll(List.of("-p", Integer.toString(p))));
         user.ifPresent(u -> words.addAll(List.of("-l", u)));
