@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kvmstudio.core.provisioning.Deployment;
@@ -38,6 +40,34 @@ class ParallelRequestsTest {
 
     @TempDir
     Path dir;
+    Workspace workspace;
+    SlowDisk disk;
+    final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void open() throws IOException {
+        workspace = Workspace.open(dir);
+        disk = new SlowDisk(workspace);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        disk.letGo.countDown();
+        disk.letListingGo.countDown();
+        threads.shutdownNow();
+        workspace.close();
+    }
+
+    /** An engine of the kvm release on the slow disk, with {@code installed} provisioners. */
+    private RequestEngine engine(Provisioner... installed) throws org.kvmstudio.schema.SchemaLoadException {
+        ReleaseCatalog catalog = new ReleaseCatalog();
+        catalog.add(new KvmRelease());
+        ProvisionerRegistry registry = new ProvisionerRegistry();
+        for (Provisioner p : installed) {
+            registry.add(p);
+        }
+        return new RequestEngine(disk, catalog, registry, Clock.systemUTC());
+    }
 
     /**
      * A real workspace whose writes of one partition wait, while {@link #hold} says so, as a busy disk makes
@@ -108,42 +138,33 @@ class ParallelRequestsTest {
 
     @Test
     void aWriteUnderWayHoldsUpItsOwnPartitionOnlyAndItsChangesKeepTheirOrder() throws Exception {
-        ReleaseCatalog catalog = new ReleaseCatalog();
-        catalog.add(new KvmRelease());
-        ProvisionerRegistry registry = new ProvisionerRegistry();
-        registry.add(new ScriptedProvisioner());
-        ExecutorService threads = Executors.newCachedThreadPool();
-        try (Workspace w = Workspace.open(dir)) {
-            SlowDisk disk = new SlowDisk(w);
-            RequestEngine engine = new RequestEngine(disk, catalog, registry, Clock.systemUTC());
-            String one = engine.request(kvm("one", Map.of())).id();
-            disk.hold(one);
-            Future<Partition> changing = threads.submit(() -> engine.request(kvm("one", Map.of("ram-size", 2048))));
-            assertTrue(disk.writing.await(10, TimeUnit.SECONDS));
+        RequestEngine engine = engine(new ScriptedProvisioner());
+        String one = engine.request(kvm("one", Map.of())).id();
+        disk.hold(one);
+        Future<Partition> changing = threads.submit(() -> engine.request(kvm("one", Map.of("ram-size", 2048))));
+        assertTrue(disk.writing.await(10, TimeUnit.SECONDS));
 
-            // meanwhile another instance is requested and deployed, and the first one is read as it is on disk
-            Future<Boolean> other = threads.submit(() -> {
-                String two = engine.request(kvm("two", Map.of("ram-size", 512))).id();
-                return engine.process(two, new NullProgressMonitor());
-            });
-            assertTrue(other.get(10, TimeUnit.SECONDS), "'two' is deployed while 'one' is being written");
-            assertEquals(1, engine.instance("one").orElseThrow().revision());
+        // meanwhile another instance is requested and deployed, and the first one is read as it is on disk
+        Future<Boolean> other = threads.submit(() -> {
+            String two = engine.request(kvm("two", Map.of("ram-size", 512))).id();
+            return engine.process(two, new NullProgressMonitor());
+        });
+        assertTrue(other.get(10, TimeUnit.SECONDS), "'two' is deployed while 'one' is being written");
+        assertEquals(1, engine.instance("one").orElseThrow().revision());
 
-            // a second change of the same instance waits for the first
-            Future<Partition> changingAgain = threads.submit(() -> engine.request(kvm("one", Map.of("ram-size", 4096))));
-            assertThrows(TimeoutException.class, () -> changingAgain.get(300, TimeUnit.MILLISECONDS));
-            disk.letGo.countDown();
-            assertEquals(2, changing.get(10, TimeUnit.SECONDS).revision());
-            assertEquals(3, changingAgain.get(10, TimeUnit.SECONDS).revision());
-            Partition last = engine.instance("one").orElseThrow();
-            assertEquals(3, last.revision());
-            assertEquals(4096L, last.parameters().get("ram-size").orElseThrow());
-        } finally {
-            threads.shutdownNow();
-        }
+        // a second change of the same instance waits for the first
+        Future<Partition> changingAgain = threads.submit(() -> engine.request(kvm("one", Map.of("ram-size", 4096))));
+        assertThrows(TimeoutException.class, () -> changingAgain.get(300, TimeUnit.MILLISECONDS));
+        disk.letGo.countDown();
+        assertEquals(2, changing.get(10, TimeUnit.SECONDS).revision());
+        assertEquals(3, changingAgain.get(10, TimeUnit.SECONDS).revision());
+        Partition last = engine.instance("one").orElseThrow();
+        assertEquals(3, last.revision());
+        assertEquals(4096L, last.parameters().get("ram-size").orElseThrow());
+        workspace.close(); // written before it is read back
         try (Workspace reopened = Workspace.open(dir)) {
-            Partition one = reopened.partitions().stream().filter(p -> p.reference().equals("one")).findFirst().orElseThrow();
-            assertEquals(4096L, one.parameters().get("ram-size").orElseThrow(), "the later change is the one on disk");
+            Partition onDisk = reopened.partitions().stream().filter(p -> p.reference().equals("one")).findFirst().orElseThrow();
+            assertEquals(4096L, onDisk.parameters().get("ram-size").orElseThrow(), "the later change is the one on disk");
         }
     }
 
@@ -175,86 +196,58 @@ class ParallelRequestsTest {
 
     @Test
     void aPlacementBeingWrittenIsCountedByTheNextWithoutWaitingForIt() throws Exception {
-        ReleaseCatalog catalog = new ReleaseCatalog();
-        catalog.add(new KvmRelease());
-        ProvisionerRegistry registry = new ProvisionerRegistry();
         PlacingProvisioner placing = new PlacingProvisioner();
-        registry.add(placing);
-        ExecutorService threads = Executors.newCachedThreadPool();
-        try (Workspace w = Workspace.open(dir)) {
-            SlowDisk disk = new SlowDisk(w);
-            RequestEngine engine = new RequestEngine(disk, catalog, registry, Clock.systemUTC());
-            String one = engine.request(kvm("one", Map.of())).id();
-            String two = engine.request(kvm("two", Map.of())).id();
-            disk.hold(one); // the write of its placement waits
-            Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
-            assertTrue(disk.writing.await(10, TimeUnit.SECONDS));
-            assertTrue(threads.submit(() -> engine.process(two, new NullProgressMonitor())).get(10, TimeUnit.SECONDS),
-                    "'two' is placed and deployed while the placement of 'one' is being written");
-            assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen);
-            disk.letGo.countDown();
-            assertTrue(first.get(10, TimeUnit.SECONDS));
-            assertEquals("h1", engine.partition(one).orElseThrow().hostId());
-        } finally {
-            threads.shutdownNow();
-        }
+        RequestEngine engine = engine(placing);
+        String one = engine.request(kvm("one", Map.of())).id();
+        String two = engine.request(kvm("two", Map.of())).id();
+        disk.hold(one); // the write of its placement waits
+        Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
+        assertTrue(disk.writing.await(10, TimeUnit.SECONDS));
+        assertTrue(threads.submit(() -> engine.process(two, new NullProgressMonitor())).get(10, TimeUnit.SECONDS),
+                "'two' is placed and deployed while the placement of 'one' is being written");
+        assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen);
+        disk.letGo.countDown();
+        assertTrue(first.get(10, TimeUnit.SECONDS));
+        assertEquals("h1", engine.partition(one).orElseThrow().hostId());
     }
 
     @Test
     void aSecondRequestOfAReferenceBeingCreatedFindsThePartitionTheFirstMakes() throws Exception {
-        ReleaseCatalog catalog = new ReleaseCatalog();
-        catalog.add(new KvmRelease());
-        ExecutorService threads = Executors.newCachedThreadPool();
-        try (Workspace w = Workspace.open(dir)) {
-            SlowDisk disk = new SlowDisk(w);
-            RequestEngine engine = new RequestEngine(disk, catalog, new ProvisionerRegistry(), Clock.systemUTC());
-            disk.held = p -> p.reference().equals("same");
-            Future<Partition> first = threads.submit(() -> engine.request(kvm("same", Map.of())));
-            assertTrue(disk.writing.await(10, TimeUnit.SECONDS)); // its file is being written
-            Future<Partition> second = threads.submit(() -> engine.request(kvm("same", Map.of())));
-            Future<Partition> other = threads.submit(() -> engine.request(kvm("other", Map.of())));
-            assertEquals("other", other.get(10, TimeUnit.SECONDS).reference(), "another reference does not wait");
-            assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS));
-            disk.letGo.countDown();
-            assertEquals(first.get(10, TimeUnit.SECONDS).id(), second.get(10, TimeUnit.SECONDS).id(),
-                    "the second request answers the partition the first made");
-            assertEquals(2, engine.partitions().size());
-        } finally {
-            threads.shutdownNow();
-        }
+        RequestEngine engine = engine();
+        disk.held = p -> p.reference().equals("same");
+        Future<Partition> first = threads.submit(() -> engine.request(kvm("same", Map.of())));
+        assertTrue(disk.writing.await(10, TimeUnit.SECONDS)); // its file is being written
+        Future<Partition> second = threads.submit(() -> engine.request(kvm("same", Map.of())));
+        Future<Partition> other = threads.submit(() -> engine.request(kvm("other", Map.of())));
+        assertEquals("other", other.get(10, TimeUnit.SECONDS).reference(), "another reference does not wait");
+        assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS));
+        disk.letGo.countDown();
+        assertEquals(first.get(10, TimeUnit.SECONDS).id(), second.get(10, TimeUnit.SECONDS).id(),
+                "the second request answers the partition the first made");
+        assertEquals(2, engine.partitions().size());
     }
 
     @Test
     void aPlacementWrittenWhileTheNextIsBeingChosenIsCountedAllTheSame() throws Exception {
-        ReleaseCatalog catalog = new ReleaseCatalog();
-        catalog.add(new KvmRelease());
-        ProvisionerRegistry registry = new ProvisionerRegistry();
         PlacingProvisioner placing = new PlacingProvisioner();
-        registry.add(placing);
-        ExecutorService threads = Executors.newCachedThreadPool();
-        try (Workspace w = Workspace.open(dir)) {
-            SlowDisk disk = new SlowDisk(w);
-            RequestEngine engine = new RequestEngine(disk, catalog, registry, Clock.systemUTC());
-            String one = engine.request(kvm("one", Map.of())).id();
-            String two = engine.request(kvm("two", Map.of())).id();
-            disk.hold(one);
-            Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
-            assertTrue(disk.writing.await(10, TimeUnit.SECONDS)); // 'one' placed, its placement being written
-            // 'two' is placed meanwhile; the partitions it is placed beside are read only once 'one' is written
-            Future<Boolean> second = threads.submit(() -> {
-                disk.holdListing(Thread.currentThread());
-                return engine.process(two, new NullProgressMonitor());
-            });
-            assertTrue(disk.listing.await(10, TimeUnit.SECONDS));
-            disk.letGo.countDown();
-            assertTrue(first.get(10, TimeUnit.SECONDS));
-            disk.letListingGo.countDown();
-            assertTrue(second.get(10, TimeUnit.SECONDS));
-            assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen,
-                    "'two' was placed knowing of 'one', whose placement was written as it looked");
-        } finally {
-            threads.shutdownNow();
-        }
+        RequestEngine engine = engine(placing);
+        String one = engine.request(kvm("one", Map.of())).id();
+        String two = engine.request(kvm("two", Map.of())).id();
+        disk.hold(one);
+        Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
+        assertTrue(disk.writing.await(10, TimeUnit.SECONDS)); // 'one' placed, its placement being written
+        // 'two' is placed meanwhile; the partitions it is placed beside are read only once 'one' is written
+        Future<Boolean> second = threads.submit(() -> {
+            disk.holdListing(Thread.currentThread());
+            return engine.process(two, new NullProgressMonitor());
+        });
+        assertTrue(disk.listing.await(10, TimeUnit.SECONDS));
+        disk.letGo.countDown();
+        assertTrue(first.get(10, TimeUnit.SECONDS));
+        disk.letListingGo.countDown();
+        assertTrue(second.get(10, TimeUnit.SECONDS));
+        assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen,
+                "'two' was placed knowing of 'one', whose placement was written as it looked");
     }
 
     @Test

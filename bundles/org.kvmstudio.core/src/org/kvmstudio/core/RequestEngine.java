@@ -769,17 +769,13 @@ public final class RequestEngine {
                 return false;
             }
         } finally {
-            Observation seen;
-            Supplier<Optional<Observation>> look;
             // against observed() and observeWhenIdle(), which defer while the id is here
-            Object[] left = locks.partition(claimed.id(), () -> {
+            Deferred left = locks.partition(claimed.id(), () -> {
                 deploying.remove(claimed.id());
-                return new Object[] {deferred.remove(claimed.id()), deferredLooks.remove(claimed.id())};
+                return new Deferred(deferred.remove(claimed.id()), deferredLooks.remove(claimed.id()));
             });
-            seen = (Observation) left[0];
-            @SuppressWarnings("unchecked")
-            Supplier<Optional<Observation>> deferredLook = (Supplier<Optional<Observation>>) left[1];
-            look = deferredLook;
+            Observation seen = left.seen();
+            Supplier<Optional<Observation>> look = left.look();
             if (seen != null && !deployed) {
                 // nothing was deployed while it came: what it says still holds (a deployment's result is fresher)
                 observed(claimed.id(), seen);
@@ -794,6 +790,10 @@ public final class RequestEngine {
                 }
             }
         }
+    }
+
+    /** What was seen of a partition, and a look asked for, while it was being deployed (either may be null). */
+    private record Deferred(Observation seen, Supplier<Optional<Observation>> look) {
     }
 
     /**

@@ -184,14 +184,9 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
                     free(defined);
                     redefined = !firstTime;
                 }
-            } catch (Throwable e) {
-                remembering.joinAfter(e);
-                volumes.joinAfter(e);
-                throw e;
-            }
-            try {
                 remembering.join();
             } catch (Throwable e) {
+                remembering.joinAfter(e);
                 volumes.joinAfter(e);
                 throw e;
             }
@@ -403,7 +398,6 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         return DomainSpec.nameFor(session.workspaceMark() + "-" + p.id());
     }
 
-    /** Makes what the disks need on the host: downloads once, the main disk (grown, never shrunk). */
     private static void remember(ProvisioningContext context, Identity identity) throws ProvisioningException {
         try {
             context.state().putAll(identity.remembered());
@@ -412,6 +406,7 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         }
     }
 
+    /** Makes what the disks need on the host: downloads once, the main disk (grown, never shrunk). */
     private void prepareVolumes(Partition p, VmParameters vm, Storage storage, Connect conn, String name,
             Undo undo, IProgressMonitor monitor) throws ProvisioningException, LibvirtException {
         SubMonitor sub = SubMonitor.convert(monitor, vm.bootImages().size() + 2);
@@ -501,9 +496,6 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
         }
     }
 
-    /**
-     * @param definedUuid the UUID of the domain already defined under this partition's name, if any
-     */
     /** A domain's UUID and VNC password, as its partition's state keeps them. */
     private record Identity(UUID uuid, String password) {
         Map<String, Object> remembered() {
@@ -517,6 +509,8 @@ public final class KvmProvisioner implements Provisioner, AutoCloseable {
     /**
      * The UUID kept in the state, else the one of a domain already there (adopted, or the state was lost),
      * since libvirt refuses to redefine a name under another UUID, else a new one; the password kept, else a new one.
+     *
+     * @param definedUuid the UUID of the domain already defined under this partition's name, if any
      */
     private Identity identity(PartitionState state, Optional<String> definedUuid) throws IOException {
         Optional<String> kept = state.get(DOMAIN_UUID).map(Object::toString).or(() -> definedUuid);
