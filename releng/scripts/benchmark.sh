@@ -3,10 +3,12 @@
 # define + start of the same domain XML on the same machine, one at a time and 10 in parallel, as
 # ratios in one run; and `kvmstudio list` on a workspace of 1,000 partitions with an owner running
 # and without one. Uses the exported product (build first). Usage: benchmark.sh [ROUNDS]
-# (PAR_ROUNDS: rounds of 10 in parallel, default 3; BENCH_ARCHIVE: another product archive to measure)
+# (PAR_ROUNDS: rounds of 10 in parallel, default 3; WARMUP: uncounted first rounds one at a time, default 2;
+# BENCH_ARCHIVE: another product archive to measure)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 ROUNDS=${1:-3}
+WARMUP=${WARMUP:-2}
 archive=${BENCH_ARCHIVE:-$KVMSTUDIO_ROOT/product/org.kvmstudio.product/target/products/kvmstudio-linux.gtk.x86_64.tar.gz}
 [ -f "$archive" ] || die "no product archive at $archive: run the build first"
 work=$(mktemp -d /tmp/ksb.XXXXXX)
@@ -19,8 +21,9 @@ REAPER=; command -v tini >/dev/null && REAPER="tini -s --"
 agent=
 cleanup() { [ -n "$agent" ] && kill "$agent" 2>/dev/null; sleep 1; pkill -9 -f "$work/" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-now() { date +%s%N; }
-ms() { echo $(( ($2 - $1) / 1000000 )); }
+# bash's own clock, in microseconds: $(date) would start a process, whose milliseconds count against the timed side
+now() { printf -v "$1" %s "${EPOCHREALTIME//[!0-9]/}"; } # now VAR: sets VAR
+ms() { echo $(( ($2 - $1) / 1000 )); }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 start_agent() {
@@ -44,7 +47,7 @@ raw_run() { # COUNT PARALLEL
     "$raw" "$work/template.xml" "$1" "$2" 2>>"$work/raw.err"
 }
 
-say "one at a time, $ROUNDS rounds, raw libvirt's and KVM Studio's in turn"
+say "one at a time, $ROUNDS rounds after $WARMUP to warm up, raw libvirt's and KVM Studio's in turn"
 coproc RAW { $REAPER "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$jars" "$KVMSTUDIO_ROOT/releng/benchmark/RawLibvirt.java" \
   "$raw" "$work/template.xml" rounds false 2>>"$work/raw.err"; }
 # bash forgets RAW and RAW_PID as soon as the process ends: kept in variables of our own
@@ -52,11 +55,14 @@ raw_out=${RAW[0]} raw_in=${RAW[1]} raw_pid=$RAW_PID
 raw_gone() { die "the raw libvirt side stopped: $(cat "$work/raw.err")"; }
 read -r line <&"$raw_out" && [ "$line" = ready ] || raw_gone
 : >"$work/raw-one"; : >"$work/kvm-one"
-for i in $(seq "$ROUNDS"); do
+# The first rounds of each side warm it up and are not counted: both are long-lived processes, and
+# libvirt probes QEMU's capabilities again after the first start of each process (about a second)
+for i in $(seq $((WARMUP + ROUNDS))); do
+  counted=/dev/null; [ "$i" -gt "$WARMUP" ] && counted=$work/kvm-one
   echo go 2>/dev/null >&"$raw_in" || raw_gone
   read -r _ _ took <&"$raw_out" || raw_gone
-  echo "$took" >>"$work/raw-one"
-  t=$(now); "$K" request "one-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 || say "one-$i failed"; ms "$t" "$(now)" >>"$work/kvm-one"
+  [ "$i" -gt "$WARMUP" ] && echo "$took" >>"$work/raw-one"
+  now t; "$K" request "one-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 || say "one-$i failed"; now u; ms "$t" "$u" >>"$counted"
   "$K" remove "one-$i" --wait >/dev/null 2>&1
 done
 exec {raw_in}>&-
@@ -70,11 +76,11 @@ say "10 in parallel, $PAR_ROUNDS rounds, raw libvirt's and KVM Studio's in turn"
 : >"$work/raw-ten"; : >"$work/kvm-ten"
 for r in $(seq "$PAR_ROUNDS"); do
   raw_run 10 true | awk '/^raw-total/ { print $2 }' >>"$work/raw-ten"
-  t=$(now)
+  now t
   pids=()
   for i in $(seq 10); do "$K" request "par-$r-$i" kvm --parameters "${VM[@]}" --wait >/dev/null 2>&1 & pids+=($!); done
   wait "${pids[@]}" # not the agent, which runs on
-  ms "$t" "$(now)" >>"$work/kvm-ten"
+  now u; ms "$t" "$u" >>"$work/kvm-ten"
   "$K" list | grep -c "^par-$r-.*ready, started" >"$work/ready-$r"
   pids=()
   for i in $(seq 10); do "$K" remove "par-$r-$i" --wait >/dev/null 2>&1 & pids+=($!); done
@@ -86,7 +92,7 @@ kvm_ten=$(median <"$work/kvm-ten")
 ready=$(cat "$work"/ready-* | sort -n | head -n 1)
 
 # a command that names its command (the owner builds only that one): what forwarding adds to each
-trip=$(for _ in 1 2 3 4 5; do t=$(now); "$K" list >/dev/null; ms "$t" "$(now)"; done | median)
+trip=$(for _ in 1 2 3 4 5; do now t; "$K" list >/dev/null; now u; ms "$t" "$u"; done | median)
 echo "a command's round trip to the agent (kvmstudio list on an empty workspace, median of 5): $trip ms"
 echo "request -> running, one at a time, without that round trip: KVM Studio $((kvm_one - trip)) ms, ratio $(ratio "$((kvm_one - trip))" "$raw_one")x"
 echo "request -> running, one at a time (median of $ROUNDS): KVM Studio $kvm_one ms, raw libvirt $raw_one ms, ratio $(ratio "$kvm_one" "$raw_one")x"
@@ -107,9 +113,9 @@ for n in range(1000, 2000):
     with open(os.path.join(ws, "partitions", f"SOFTINST-{n}.json"), "w") as f:
         json.dump(p, f, indent=2)
 PY
-without=$(for _ in 1 2 3; do t=$(now); "$K" list >/dev/null; ms "$t" "$(now)"; done | median)
+without=$(for _ in 1 2 3; do now t; "$K" list >/dev/null; now u; ms "$t" "$u"; done | median)
 start_agent
 "$K" list >/dev/null
-with=$(for _ in 1 2 3 4 5; do t=$(now); "$K" list >/dev/null; ms "$t" "$(now)"; done | median)
+with=$(for _ in 1 2 3 4 5; do now t; "$K" list >/dev/null; now u; ms "$t" "$u"; done | median)
 lines=$("$K" list | tail -n +2 | wc -l)
 echo "kvmstudio list, $lines partitions: with an owner running $with ms, without one $without ms (goal with an owner: <= 500 ms)"

@@ -303,6 +303,32 @@ class EngineForBackendsTest {
         assertFalse(vm("vm").isReady());
     }
 
+    @Test
+    void whatADeploymentChangedIsHeardBeforeALookDeferredBehindItIsTaken() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean readyHeard = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Boolean> heardBeforeTheLook = new java.util.concurrent.atomic.AtomicReference<>();
+        fx.engine.addListener(e -> {
+            if (e.partition().reference().equals("vm") && e.partition().isReady()) {
+                readyHeard.set(true);
+            }
+        });
+        java.util.function.Supplier<Optional<Observation>> look = () -> {
+            // a caller waiting for the deployment (request --wait) must not wait for this host's answer too
+            heardBeforeTheLook.compareAndSet(null, readyHeard.get());
+            return Optional.of(new Observation(Status.Phase.STARTED, ""));
+        };
+        fx.install(new KvmDefaultProvisioner() {
+            @Override
+            public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) {
+                fx.engine.observeWhenIdle(context.partition().id(), look); // as an event of the host meanwhile
+                return Deployment.reached(Status.Phase.STARTED, Parameters.EMPTY);
+            }
+        });
+        fx.engine.request(kvm("vm", Map.of()));
+        process();
+        assertEquals(Boolean.TRUE, heardBeforeTheLook.get(), "the ready partition was heard of before the deferred look");
+    }
+
     /** Places on "host-a", then "host-b": a second answer must never be used. */
     private static class PlacingProvisioner implements Provisioner {
         final List<String> hostsSeen = new ArrayList<>();

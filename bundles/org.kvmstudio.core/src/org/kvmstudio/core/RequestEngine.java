@@ -774,6 +774,9 @@ public final class RequestEngine {
                 deploying.remove(claimed.id());
                 return new Deferred(deferred.remove(claimed.id()), deferredLooks.remove(claimed.id()));
             });
+            // what the deployment changed is heard before any look deferred behind it is taken (a
+            // caller waiting for it, `request --wait`, need not wait for a host's answer too)
+            events.deliver(locks::heldByCurrentThread);
             Observation seen = left.seen();
             Supplier<Optional<Observation>> look = left.look();
             if (seen != null && !deployed) {

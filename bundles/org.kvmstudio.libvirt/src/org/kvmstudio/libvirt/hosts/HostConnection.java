@@ -36,6 +36,8 @@ public final class HostConnection {
     private org.libvirt.event.LifecycleListener lifecycle;
     private VirtType virtType;
     private HostStatus status;
+    /** The host's CPUs and memory, read once per connection: every placement refreshes the status. */
+    private NodeInfo node;
     private Duration nextRetry = FIRST_RETRY;
     private ScheduledFuture<?> reconnect;
     private boolean closed;
@@ -110,7 +112,7 @@ public final class HostConnection {
         try {
             Connect c = connect();
             synchronized (this) {
-                status = describe(c);
+                status = describe(c, node);
                 return status;
             }
         } catch (ProvisioningException | LibvirtException e) {
@@ -164,7 +166,9 @@ public final class HostConnection {
             } catch (LibvirtException unsupported) {
                 // drivers without close callbacks are checked with isAlive() on every use
             }
-            status = describe(c);
+            NodeInfo read = c.nodeInfo();
+            status = describe(c, read);
+            node = read;
         } catch (LibvirtException | RuntimeException e) {
             try {
                 c.close();
@@ -178,8 +182,7 @@ public final class HostConnection {
         callbacks.execute(() -> listener.hostUp(host.id()));
     }
 
-    private HostStatus describe(Connect c) throws LibvirtException {
-        NodeInfo node = c.nodeInfo();
+    private HostStatus describe(Connect c, NodeInfo node) throws LibvirtException {
         return new HostStatus(host.id(), true, "", node.cpus, node.memory / 1024, c.getFreeMemory() / (1024 * 1024),
                 virtType.libvirtName(), Instant.now());
     }
