@@ -304,29 +304,28 @@ class EngineForBackendsTest {
     }
 
     @Test
-    void whatADeploymentChangedIsHeardBeforeALookDeferredBehindItIsTaken() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean readyHeard = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<Boolean> heardBeforeTheLook = new java.util.concurrent.atomic.AtomicReference<>();
+    void aWaitingCallerHearsOfADeploymentOnlyOnceTheLookDeferredBehindItIsTaken() throws Exception {
+        // `request --wait` reads the partition when it hears of it: a guest that went down while it was
+        // started must not be read as ready first
+        java.util.concurrent.atomic.AtomicReference<Boolean> readyWhenFirstHeard = new java.util.concurrent.atomic.AtomicReference<>();
         fx.engine.addListener(e -> {
-            if (e.partition().reference().equals("vm") && e.partition().isReady()) {
-                readyHeard.set(true);
+            if (e.partition().reference().equals("vm") && e.partition().appliedRevision() > 0) {
+                readyWhenFirstHeard.compareAndSet(null, vm("vm").isReady());
             }
         });
-        java.util.function.Supplier<Optional<Observation>> look = () -> {
-            // a caller waiting for the deployment (request --wait) must not wait for this host's answer too
-            heardBeforeTheLook.compareAndSet(null, readyHeard.get());
-            return Optional.of(new Observation(Status.Phase.STARTED, ""));
-        };
         fx.install(new KvmDefaultProvisioner() {
             @Override
             public Deployment deploy(ProvisioningContext context, IProgressMonitor monitor) {
-                fx.engine.observeWhenIdle(context.partition().id(), look); // as an event of the host meanwhile
+                // as the host's event of a guest that stopped while it was being started
+                fx.engine.observeWhenIdle(context.partition().id(),
+                        () -> Optional.of(new Observation(Status.Phase.STOPPED, "the guest stopped")));
                 return Deployment.reached(Status.Phase.STARTED, Parameters.EMPTY);
             }
         });
         fx.engine.request(kvm("vm", Map.of()));
         process();
-        assertEquals(Boolean.TRUE, heardBeforeTheLook.get(), "the ready partition was heard of before the deferred look");
+        assertEquals(Boolean.FALSE, readyWhenFirstHeard.get(), "what the look saw was stored before the deployment was heard of");
+        assertEquals("the guest stopped", vm("vm").status().message());
     }
 
     /** Places on "host-a", then "host-b": a second answer must never be used. */

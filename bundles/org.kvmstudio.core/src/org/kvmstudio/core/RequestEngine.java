@@ -774,9 +774,9 @@ public final class RequestEngine {
                 deploying.remove(claimed.id());
                 return new Deferred(deferred.remove(claimed.id()), deferredLooks.remove(claimed.id()));
             });
-            // what the deployment changed is heard before any look deferred behind it is taken (a
-            // caller waiting for it, `request --wait`, need not wait for a host's answer too)
-            events.deliver(locks::heldByCurrentThread);
+            // events are delivered after the look below, not before it: a caller waiting for this deployment
+            // (`request --wait`) reads the partition when it hears of it, and a guest that went down while
+            // it started must not be reported ready first (a look that agrees costs a millisecond or two)
             Observation seen = left.seen();
             Supplier<Optional<Observation>> look = left.look();
             if (seen != null && !deployed) {

@@ -129,7 +129,7 @@ public final class LibvirtSession implements BackendSession, HostListener {
 
     /** The hosts with their free memory as it is now, for placement. */
     public List<HostStatus> refreshedHostStatuses() {
-        return hosts.all().stream().map(HostConnection::refresh).toList();
+        return hosts.all().stream().map(HostConnection::refreshFreeMemory).toList();
     }
 
     /** The storage pool KVM Studio uses on {@code hostId}. */
@@ -156,7 +156,7 @@ public final class LibvirtSession implements BackendSession, HostListener {
     /** Each host as it is now: connected (or tried) on the way, since a person asked. */
     @Override
     public List<HostStatus> hostStatuses() {
-        return refreshedHostStatuses();
+        return hosts.all().stream().map(HostConnection::refresh).toList();
     }
 
     @Override
