@@ -2,7 +2,7 @@
 # Benchmark of the desktop application (figures, not a test), in one run on one Xvfb:
 #  - cold start to the first window, KVM Studio's exported product (fresh UI state and workspace,
 #    embedded libvirt opened) against virt-manager from the distribution (fresh settings, libvirt's
-#    test driver), as a ratio of medians;
+#    test driver), as a ratio of medians, and an empty SWT window on the same JVM as the floor;
 #  - the full kvm schema to a painted form, and one keystroke's validation (FormBenchmark);
 #  - the Instances view over 1,000 partitions: load, refresh, resident memory (InstancesBenchmark).
 # Usage: gui-benchmark.sh [ROUNDS]   (after a build: it uses the product archive)
@@ -28,13 +28,14 @@ first_window() { # TITLE COMMAND...
   setsid "$@" >>"$work/app.log" 2>&1 &
   app=$!
   for _ in $(seq 1200); do
-    if xwininfo -root -tree 2>/dev/null | grep -q "\"$title\""; then mapped=1; break; fi
+    # (SWT names a plain Shell's X window with a space after its title)
+    if xwininfo -root -tree 2>/dev/null | grep -qE "\"$title ?\""; then mapped=1; break; fi
     sleep 0.02
   done
   local elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
   kill -- -"$app" 2>/dev/null; wait "$app" 2>/dev/null; app=
   # the next round starts once this window is gone (an application may take a while to close)
-  for _ in $(seq 500); do xwininfo -root -tree 2>/dev/null | grep -q "\"$title\"" || break; sleep 0.02; done
+  for _ in $(seq 500); do xwininfo -root -tree 2>/dev/null | grep -qE "\"$title ?\"" || break; sleep 0.02; done
   sleep 0.5
   [ -n "$mapped" ] && echo "$elapsed" || { say "no '$title' window: $(tail -5 "$work/app.log")"; echo 999999; }
 }
@@ -53,6 +54,20 @@ virt=$(for i in 0 $(seq "$ROUNDS"); do
     | { [ "$i" -eq 0 ] && cat >/dev/null || cat; }
 done | median)
 echo "gui-benchmark: cold start to the first window: KVM Studio ${kvm} ms, virt-manager ${virt} ms, ratio $(awk -v a="$kvm" -v b="$virt" 'BEGIN { printf "%.2f", a / b }') (goal <= 1.0)"
+# The floor of any Java SWT window here: an empty Shell, no OSGi, no e4, with the start script's JVM
+# flags (the client compiler, a class archive made by the untimed first start)
+bare=$work/bare; mkdir -p "$bare"
+jdk=$(find_jdk)
+swt=$(ls "$work"/kvmstudio/plugins/org.eclipse.swt.gtk.linux.x86_64_*.jar | head -n 1)
+"$jdk/bin/javac" -cp "$swt" -d "$bare/classes" "$KVMSTUDIO_ROOT/releng/benchmark/BareSwtShell.java"
+"$jdk/bin/jar" --create --file "$bare/bare.jar" -C "$bare/classes" . # a class archive takes jars, not folders
+floor=$(for i in 0 $(seq "$ROUNDS"); do
+  first_window "BareSwtShell" "$jdk/bin/java" -XX:TieredStopAtLevel=1 -XX:+AutoCreateSharedArchive \
+      -XX:SharedArchiveFile="$bare/bare.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off --enable-native-access=ALL-UNNAMED \
+      -cp "$swt:$bare/bare.jar" BareSwtShell \
+    | { [ "$i" -eq 0 ] && cat >/dev/null || cat; }
+done | median)
+echo "gui-benchmark: the floor, an empty SWT window on the same JVM (no OSGi, no e4): ${floor} ms, $(awk -v a="$floor" -v b="$virt" 'BEGIN { printf "%.2f", a / b }')x virt-manager; KVM Studio $(awk -v a="$kvm" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')x that floor"
 
 say "schema -> form, and the Instances view over 1,000 partitions (through the test runtime)"
 REAPER=; command -v tini >/dev/null && REAPER="tini -s --"
