@@ -21,10 +21,7 @@ REAPER=; command -v tini >/dev/null && REAPER="tini -s --"
 agent=
 cleanup() { [ -n "$agent" ] && kill "$agent" 2>/dev/null; sleep 1; pkill -9 -f "$work/" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-# bash's own clock, in microseconds: $(date) would start a process, whose milliseconds count against the timed side
 [ -n "${EPOCHREALTIME:-}" ] || die "this benchmark needs bash 5 or newer (its clock, \$EPOCHREALTIME)"
-now() { printf -v "$1" %s "${EPOCHREALTIME//[!0-9]/}"; } # now VAR: sets VAR
-ms() { echo $(( ($2 - $1) / 1000 )); }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 start_agent() {

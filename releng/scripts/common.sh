@@ -5,6 +5,10 @@ KVMSTUDIO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 say() { printf '%s\n' "kvmstudio: $*" >&2; }
 die() { say "$*"; exit 1; }
+# Timing without starting a process ($(date) costs milliseconds, counted against what is timed):
+# `now VAR` sets VAR to bash's clock in microseconds; `ms T0 T1` prints the milliseconds between two.
+now() { printf -v "$1" %s "${EPOCHREALTIME//[!0-9]/}"; }
+ms() { echo $(( ($2 - $1) / 1000 )); }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"

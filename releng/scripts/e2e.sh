@@ -74,7 +74,7 @@ check "the product ships the static forwarding client, which says 99 where nobod
 $REAPER "$K" agent >"$work/agent.log" 2>&1 &
 agent=$!
 check "the agent starts and takes commands" sh -c "for i in \$(seq 300); do grep -q 'owning' '$work/agent.log' && test -S '$KVMSTUDIO_WORKSPACE/run/owner.sock' && '$K' list >/dev/null 2>&1 && kill -0 $agent && exit 0; sleep 0.2; done; exit 1"
-start=$(date +%s%N); "$K" list >/dev/null; ms=$(( ($(date +%s%N) - start) / 1000000 ))
+now start; "$K" list >/dev/null; now end; ms=$(ms "$start" "$end")
 say "kvmstudio list, forwarded to the agent: $ms ms"
 check "a forwarded command answers in well under a second (no JVM starts)" test "$ms" -lt 1000
 check "a second owner is refused and the first keeps the workspace" sh -c \

@@ -23,8 +23,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 
 # ms from the start of COMMAND until a window titled TITLE is mapped; the command is then stopped
 first_window() { # TITLE COMMAND...
-  local title=$1 start mapped=; shift
-  start=$(date +%s%N)
+  local title=$1 start end mapped=; shift
+  now start
   setsid "$@" >>"$work/app.log" 2>&1 &
   app=$!
   for _ in $(seq 1200); do
@@ -32,7 +32,8 @@ first_window() { # TITLE COMMAND...
     if xwininfo -root -tree 2>/dev/null | grep -qE "\"$title ?\""; then mapped=1; break; fi
     sleep 0.02
   done
-  local elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+  now end
+  local elapsed; elapsed=$(ms "$start" "$end")
   kill -- -"$app" 2>/dev/null; wait "$app" 2>/dev/null; app=
   # the next round starts once this window is gone (an application may take a while to close)
   for _ in $(seq 500); do xwininfo -root -tree 2>/dev/null | grep -qE "\"$title ?\"" || break; sleep 0.02; done

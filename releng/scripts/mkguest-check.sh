@@ -57,8 +57,7 @@ free_port() {
   done
   die "no free port"
 }
-now() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e6 }'; } # between two of common.sh's `now`
 
 # libvirt 9.0's embedded driver reads ROOT/etc/qemu.conf (not ROOT/etc/qemu/qemu.conf). As root it
 # must not switch to libvirt-qemu, and stdio_handler=file keeps QEMU's output in files (no virtlogd)
@@ -127,14 +126,14 @@ for v in "${VARIANTS[@]}"; do
  <qemu:commandline><qemu:arg value='-netdev'/><qemu:arg value='user,id=net0,hostfwd=tcp:$ADDR:$ssh-:22,hostfwd=tcp:$ADDR:$http-:80'/><qemu:arg value='-device'/><qemu:arg value='$nic,netdev=net0,addr=0x1e'/></qemu:commandline>
 </domain>
 XML
-  start=$(now) qemu='' up='' net='' ok=1
+  now start; qemu='' up='' net='' ok=1 t=$start
   errors=$(grep -c '^error:' "$T/virsh.out" || true)
   echo "create $xml" >&3
-  while [ $(( ($(now) - start) / 1000000000 )) -lt "$TIMEOUT" ]; do
+  while now t && [ $(( (t - start) / 1000000 )) -lt "$TIMEOUT" ]; do
     [ "$(grep -c '^error:' "$T/virsh.out" || true)" -gt "$errors" ] && break   # create failed
-    [ -z "$qemu" ] && [ -e "$T/embed/run/qemu/$NAME.pid" ] && qemu=$(now)
-    [ -z "$up" ] && grep -qa 'GUEST USERSPACE UP' "$log" 2>/dev/null && up=$(now)
-    if grep -qa 'GUEST NETWORK' "$log" 2>/dev/null; then net=$(now); break; fi
+    [ -z "$qemu" ] && [ -e "$T/embed/run/qemu/$NAME.pid" ] && now qemu
+    [ -z "$up" ] && grep -qa 'GUEST USERSPACE UP' "$log" 2>/dev/null && now up
+    if grep -qa 'GUEST NETWORK' "$log" 2>/dev/null; then now net; break; fi
     sleep 0.1
   done
   grep -qa 'GUEST NETWORK UP' "$log" 2>/dev/null || net=

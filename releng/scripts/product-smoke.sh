@@ -14,7 +14,7 @@ cleanup() { [ -n "$app" ] && { kill "$app" 2>/dev/null || true; wait "$app" 2>/d
 trap cleanup EXIT
 # starts the application and waits for its window; sets mapped and elapsed_ms
 start_and_wait() {
-  start=$(date +%s%N)
+  now start
   KVMSTUDIO_WORKSPACE=$work/workspace KVMSTUDIO_UI_STATE=$work/ui "$work/kvmstudio/kvmstudio" >"$log" 2>&1 &
   app=$!
   mapped=
@@ -23,12 +23,12 @@ start_and_wait() {
     kill -0 "$app" 2>/dev/null || break
     sleep 0.1
   done
-  elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  now end; elapsed_ms=$(ms "$start" "$end")
 }
 start_and_wait
 if [ -z "$mapped" ] && grep -q 'gtk_init_check() failed' "$log"; then
   # GTK could not open the X display: the test's X server, not the application (seen once, right after
-  # the UI tests, in some twenty runs). Said with what the server answers now, and tried once more.
+  # the UI tests, in all the CI runs logged so far). Said with what the server answers now, and tried once more.
   say "GTK could not open $DISPLAY (the X server says: $(xdpyinfo 2>&1 | head -n 1); clients: $(xlsclients 2>/dev/null | wc -l)); trying once more"
   cat "$log" >&2
   wait "$app" 2>/dev/null || true

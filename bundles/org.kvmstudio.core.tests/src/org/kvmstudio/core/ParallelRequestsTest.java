@@ -194,8 +194,12 @@ class ParallelRequestsTest {
         }
     }
 
-    @Test
-    void aPlacementBeingWrittenIsCountedByTheNextWithoutWaitingForIt() throws Exception {
+    /** 'one' and 'two' requested; 'one' placed, the write of its placement held, 'two' not processed yet. */
+    private record OneBeingPlaced(PlacingProvisioner placing, RequestEngine engine, String one, String two,
+            Future<Boolean> first) {
+    }
+
+    private OneBeingPlaced oneBeingPlaced() throws Exception {
         PlacingProvisioner placing = new PlacingProvisioner();
         RequestEngine engine = engine(placing);
         String one = engine.request(kvm("one", Map.of())).id();
@@ -203,12 +207,18 @@ class ParallelRequestsTest {
         disk.hold(one); // the write of its placement waits
         Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
         assertTrue(disk.writing.await(10, TimeUnit.SECONDS));
-        assertTrue(threads.submit(() -> engine.process(two, new NullProgressMonitor())).get(10, TimeUnit.SECONDS),
+        return new OneBeingPlaced(placing, engine, one, two, first);
+    }
+
+    @Test
+    void aPlacementBeingWrittenIsCountedByTheNextWithoutWaitingForIt() throws Exception {
+        OneBeingPlaced at = oneBeingPlaced();
+        assertTrue(threads.submit(() -> at.engine().process(at.two(), new NullProgressMonitor())).get(10, TimeUnit.SECONDS),
                 "'two' is placed and deployed while the placement of 'one' is being written");
-        assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen);
+        assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), at.placing().seen);
         disk.letGo.countDown();
-        assertTrue(first.get(10, TimeUnit.SECONDS));
-        assertEquals("h1", engine.partition(one).orElseThrow().hostId());
+        assertTrue(at.first().get(10, TimeUnit.SECONDS));
+        assertEquals("h1", at.engine().partition(at.one()).orElseThrow().hostId());
     }
 
     @Test
@@ -229,24 +239,18 @@ class ParallelRequestsTest {
 
     @Test
     void aPlacementWrittenWhileTheNextIsBeingChosenIsCountedAllTheSame() throws Exception {
-        PlacingProvisioner placing = new PlacingProvisioner();
-        RequestEngine engine = engine(placing);
-        String one = engine.request(kvm("one", Map.of())).id();
-        String two = engine.request(kvm("two", Map.of())).id();
-        disk.hold(one);
-        Future<Boolean> first = threads.submit(() -> engine.process(one, new NullProgressMonitor()));
-        assertTrue(disk.writing.await(10, TimeUnit.SECONDS)); // 'one' placed, its placement being written
+        OneBeingPlaced at = oneBeingPlaced();
         // 'two' is placed meanwhile; the partitions it is placed beside are read only once 'one' is written
         Future<Boolean> second = threads.submit(() -> {
             disk.holdListing(Thread.currentThread());
-            return engine.process(two, new NullProgressMonitor());
+            return at.engine().process(at.two(), new NullProgressMonitor());
         });
         assertTrue(disk.listing.await(10, TimeUnit.SECONDS));
         disk.letGo.countDown();
-        assertTrue(first.get(10, TimeUnit.SECONDS));
+        assertTrue(at.first().get(10, TimeUnit.SECONDS));
         disk.letListingGo.countDown();
         assertTrue(second.get(10, TimeUnit.SECONDS));
-        assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), placing.seen,
+        assertEquals(java.util.List.of(java.util.List.of(), java.util.List.of("one@h1")), at.placing().seen,
                 "'two' was placed knowing of 'one', whose placement was written as it looked");
     }
 

@@ -80,7 +80,7 @@ final class PartitionLocks {
         }
     }
 
-    /** Whether this thread holds a partition's lock: the engine's events wait until it lets go. */
+    /** Whether this thread holds a partition's or a reference's lock: the engine's events wait until it lets go. */
     boolean heldByCurrentThread() {
         return held.get() != null || Arrays.stream(references).anyMatch(ReentrantLock::isHeldByCurrentThread);
     }

@@ -569,11 +569,6 @@ public final class RequestEngine {
         }
     }
 
-    /** Whether this thread holds one of the engine's locks (for tests: listeners are called outside them). */
-    boolean holdsALock() {
-        return locks.heldByCurrentThread();
-    }
-
     /** Jobs deploying the same partition exclude each other; jobs for different partitions run side by side. */
     public ISchedulingRule schedulingRule(String id) {
         return new PartitionRule(id);
@@ -1151,7 +1146,6 @@ public final class RequestEngine {
                     "the private state of " + p.id() + ", never filed, could not be removed: " + e.getMessage());
         }
     }
-
 
     /**
      * The names of the secret parameters of the type {@code request} is for; none when its schema cannot

@@ -11,8 +11,12 @@ final class InstanceGuid {
     private static final String PREFIX = "SOFTINST-";
     private static final int MOST_DIGITS = 18;
 
-    /** By number, so that SOFTINST-9 comes before SOFTINST-10. */
-    static final Comparator<String> ORDER = Comparator.comparingLong(InstanceGuid::number)
+    /**
+     * By number, so that SOFTINST-9 comes before SOFTINST-10: guids share their prefix and numbers are
+     * written without leading zeros, so the shorter is the smaller; nothing is parsed (this compares on
+     * every lookup of a partition). Any other string still gets a place of its own.
+     */
+    static final Comparator<String> ORDER = Comparator.comparingInt(String::length)
             .thenComparing(Comparator.naturalOrder());
 
     private InstanceGuid() {
@@ -22,7 +26,7 @@ final class InstanceGuid {
         return PREFIX + number;
     }
 
-    /** {@code SOFTINST-} and 1 to 18 ASCII digits; checked by hand, as it is on every lookup and comparison. */
+    /** {@code SOFTINST-} and 1 to 18 ASCII digits (checked by hand: every partition file named is checked). */
     static boolean isValid(String id) {
         if (id == null || !id.startsWith(PREFIX) || id.length() == PREFIX.length()
                 || id.length() > PREFIX.length() + MOST_DIGITS) {

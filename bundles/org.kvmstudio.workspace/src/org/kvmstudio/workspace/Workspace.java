@@ -167,7 +167,7 @@ public final class Workspace implements PartitionStore, AutoCloseable {
     @Override
     public Optional<Partition> partition(String id) {
         checkOpen();
-        return InstanceGuid.isValid(id) ? Optional.ofNullable(partitions.get(id)) : Optional.empty();
+        return id == null ? Optional.empty() : Optional.ofNullable(partitions.get(id));
     }
 
     /** Writes {@code partition} to its file, replacing the one with the same id. */

@@ -55,12 +55,11 @@ public final class ConsoleTunnel implements AutoCloseable {
     /** Set once the host refused to forward: connections go through netcat on it from then on. */
     private volatile boolean throughNetcat;
 
-    /** One ssh carrying a connection (with -W, or through netcat), and what it said on its standard error, once it ended. */
-    private record Carrier(Process ssh, boolean throughNetcat, CompletableFuture<Said> said) {
-    }
-
-    /** The start of what an ssh said, and whether it said anywhere that the host refused to forward. */
-    private record Said(String start, boolean refused) {
+    /**
+     * One ssh carrying a connection (with -W, or through netcat), and whether what it said on its standard
+     * error, once it ended, was that the host refused to forward.
+     */
+    private record Carrier(Process ssh, boolean throughNetcat, CompletableFuture<Boolean> refused) {
     }
 
     /** One console carried: the client's socket and its ssh (another one, once the first was refused). */
@@ -68,8 +67,11 @@ public final class ConsoleTunnel implements AutoCloseable {
         private final Socket client;
         private final int port;
         private Carrier carrier;
-        /** What the client sent before the host said anything: sent again if the first way is refused. */
-        private ByteArrayOutputStream unanswered = new ByteArrayOutputStream();
+        /**
+         * What the client sent before the host said anything: sent again if the first way is refused (a
+         * connection through netcat has no other way to go).
+         */
+        private ByteArrayOutputStream unanswered;
         /** The client sent all it had: a connection it left before the host answered is not carried another way. */
         private boolean clientDone;
         private boolean ended;
@@ -78,6 +80,7 @@ public final class ConsoleTunnel implements AutoCloseable {
             this.client = client;
             this.port = port;
             this.carrier = carrier;
+            this.unanswered = carrier.throughNetcat() ? null : new ByteArrayOutputStream();
         }
 
         synchronized Carrier carrier() {
@@ -302,8 +305,7 @@ public final class ConsoleTunnel implements AutoCloseable {
                     from.transferTo(to);
                     return;
                 }
-                Said said = said(carrier);
-                if (carrier.throughNetcat() || !said.refused()) {
+                if (carrier.throughNetcat() || !refused(carrier)) {
                     return; // what it said is logged once it ended: waited for above, before it is ended
                 }
                 if (!throughNetcat) {
@@ -331,16 +333,16 @@ public final class ConsoleTunnel implements AutoCloseable {
         }
     }
 
-    /** What {@code carrier}'s ssh, whose output ended, said once it ended (a few seconds at most: it is ended after). */
-    private static Said said(Carrier carrier) {
+    /** Whether {@code carrier}'s ssh, whose output ended, said the host refused to forward (a few seconds at most: it is ended after). */
+    private static boolean refused(Carrier carrier) {
         try {
-            return carrier.said().get(5, TimeUnit.SECONDS);
+            return carrier.refused().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // an ssh that does not end is ended with the connection
         }
-        return new Said("", false);
+        return false;
     }
 
     /**
@@ -366,7 +368,7 @@ public final class ConsoleTunnel implements AutoCloseable {
         } catch (IOException | InterruptedException ended) {
             // closed with the tunnel
         } finally {
-            carrier.said().complete(new Said(said.toString(StandardCharsets.UTF_8), refused));
+            carrier.refused().complete(refused);
         }
     }
 
